@@ -1,0 +1,5 @@
+export * from './countries.ts';
+export * from './airports.ts';
+export * from './airlines.ts';
+export * from './aircraft-types.ts';
+export * from './routes.ts';

@@ -1,0 +1,58 @@
+import type { Plugin } from 'graphql-yoga';
+
+export type HealthCheck = () => Promise<unknown>;
+
+export interface HealthOptions {
+  /** Path answered. Default: `/health`. */
+  path?: string;
+  /** Named dependency checks; each resolves when its dependency answers. Default: none. */
+  checks?: Record<string, HealthCheck>;
+  /** A check slower than this counts as down. Default: 1000 ms. */
+  timeoutMs?: number;
+}
+
+interface CheckResult {
+  status: 'up' | 'down';
+  latencyMs: number;
+  error?: string;
+}
+
+function withTimeout(check: HealthCheck, timeoutMs: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
+}
+
+async function run(check: HealthCheck, timeoutMs: number): Promise<CheckResult> {
+  const started = performance.now();
+  try {
+    await withTimeout(check, timeoutMs);
+    return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+  } catch (err) {
+    return { status: 'down', latencyMs: Math.round(performance.now() - started), error: (err as Error).message };
+  }
+}
+
+/** Answers `path` with the state of every dependency: 200 when all are up, 503 otherwise. */
+export function useHealth({ path = '/health', checks = {}, timeoutMs = 1000 }: HealthOptions = {}): Plugin {
+  return {
+    async onRequest({ url, fetchAPI, endResponse }) {
+      if (url.pathname !== path) return;
+      const names = Object.keys(checks);
+      const results = await Promise.all(names.map((name) => run(checks[name]!, timeoutMs)));
+      const healthy = results.every((r) => r.status === 'up');
+      const body = {
+        status: healthy ? 'healthy' : 'down',
+        checks: Object.fromEntries(names.map((name, i) => [name, results[i]])),
+      };
+      endResponse(
+        new fetchAPI.Response(JSON.stringify(body), {
+          status: healthy ? 200 : 503,
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        }),
+      );
+    },
+  };
+}

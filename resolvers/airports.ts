@@ -1,0 +1,57 @@
+import type { AirportRow } from '../drizzle/schema/index.ts';
+import type { ListedAirport } from '../src/catalog/airports.ts';
+import type { Context } from '../src/context.ts';
+import { badUserInput } from '../src/errors.ts';
+import { paginate, type ConnectionArgs } from './pagination.ts';
+import { parseCode, parseCount, parseOptionalCode } from './validate.ts';
+
+export const MAX_NESTED_LIST = 500;
+export const DEFAULT_NESTED_LIST = 50;
+const MAX_RADIUS_KM = 20_000;
+
+export function airport(_: unknown, args: { iata: string }, ctx: Context): Promise<AirportRow | null> {
+  return ctx.loaders.airportByIata.load(parseCode('airportIata', 'iata', args.iata));
+}
+
+export interface AirportsArgs extends ConnectionArgs {
+  country?: string | null;
+  search?: string | null;
+  near?: { lat: number; lon: number; radiusKm: number } | null;
+}
+
+export function airports(_: unknown, args: AirportsArgs, ctx: Context) {
+  const { near } = args;
+  if (near) {
+    if (Math.abs(near.lat) > 90) throw badUserInput('near', `"near.lat" must be between -90 and 90; received ${near.lat}.`);
+    if (Math.abs(near.lon) > 180) throw badUserInput('near', `"near.lon" must be between -180 and 180; received ${near.lon}.`);
+    if (!(near.radiusKm > 0 && near.radiusKm <= MAX_RADIUS_KM)) {
+      throw badUserInput('near', `"near.radiusKm" must be above 0 and at most ${MAX_RADIUS_KM}; received ${near.radiusKm}.`);
+    }
+  }
+  const search = args.search?.trim() || undefined;
+  const filter = { countryCode: parseOptionalCode('country', 'country', args.country), search, near: near ?? undefined };
+  return paginate<ListedAirport>(
+    args,
+    near ? 'airports-by-distance' : 'airports-by-name',
+    (a) => [a.sortValue, a.id],
+    async (page) => {
+      const rows = await ctx.catalog.findAirports(filter, page);
+      for (const row of rows) ctx.loaders.airportById.prime(row.id, row);
+      return rows;
+    },
+  );
+}
+
+export function airportCountry(airport: AirportRow, _: unknown, ctx: Context) {
+  return airport.countryCode ? ctx.loaders.countryByCode.load(airport.countryCode) : null;
+}
+
+export function routesFrom(airport: AirportRow, args: { first?: number | null }, ctx: Context) {
+  const first = parseCount('first', args.first, MAX_NESTED_LIST) ?? DEFAULT_NESTED_LIST;
+  return ctx.loaders.routesFrom.load({ key: airport.id, first });
+}
+
+export function routesTo(airport: AirportRow, args: { first?: number | null }, ctx: Context) {
+  const first = parseCount('first', args.first, MAX_NESTED_LIST) ?? DEFAULT_NESTED_LIST;
+  return ctx.loaders.routesTo.load({ key: airport.id, first });
+}

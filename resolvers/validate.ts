@@ -1,0 +1,40 @@
+import { badUserInput } from '../src/errors.ts';
+
+interface CodeRule {
+  pattern: RegExp;
+  description: string;
+}
+
+const rules = {
+  airportIata: { pattern: /^[A-Z0-9]{3}$/, description: 'a 3-character IATA airport code such as "JFK"' },
+  airlineCode: { pattern: /^([A-Z0-9]{2}|[A-Z][A-Z0-9]{2})$/, description: 'a 2-character IATA or 3-letter ICAO airline code such as "BA" or "BAW"' },
+  airlineIata: { pattern: /^[A-Z0-9]{2}$/, description: 'a 2-character IATA airline code such as "BA"' },
+  airlineIcao: { pattern: /^[A-Z][A-Z0-9]{2}$/, description: 'a 3-letter ICAO airline code such as "BAW"' },
+  country: { pattern: /^[A-Z]{2}$/, description: 'a 2-letter ISO 3166-1 country code such as "US"' },
+  continent: { pattern: /^(AF|AN|AS|EU|NA|OC|SA)$/, description: 'a continent code: AF, AN, AS, EU, NA, OC or SA' },
+} satisfies Record<string, CodeRule>;
+
+export type CodeKind = keyof typeof rules;
+
+/** The code upper-cased, or a BAD_USER_INPUT error naming the argument and what it expects. */
+export function parseCode(kind: CodeKind, argumentName: string, value: string): string {
+  const code = value.trim().toUpperCase();
+  const rule: CodeRule = rules[kind];
+  if (!rule.pattern.test(code)) {
+    throw badUserInput(argumentName, `Argument "${argumentName}" must be ${rule.description}; received ${JSON.stringify(value)}.`);
+  }
+  return code;
+}
+
+export function parseOptionalCode(kind: CodeKind, argumentName: string, value: string | null | undefined): string | undefined {
+  return value == null ? undefined : parseCode(kind, argumentName, value);
+}
+
+/** A list size within [0, max], or a BAD_USER_INPUT error. */
+export function parseCount(argumentName: string, value: number | null | undefined, max: number): number | undefined {
+  if (value == null) return undefined;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw badUserInput(argumentName, `Argument "${argumentName}" must be an integer from 0 to ${max}; received ${value}.`);
+  }
+  return value;
+}

@@ -1,0 +1,62 @@
+import * as resolve from '../resolvers/airports.ts';
+import { builder } from './builder.ts';
+
+builder.objectType('Airport', {
+  description: 'An airport from OpenFlights.',
+  fields: (t) => ({
+    iata: t.exposeString('iata', { nullable: true, description: 'IATA code, e.g. JFK. Some small airports have none.' }),
+    icao: t.exposeString('icao', { nullable: true, description: 'ICAO code, e.g. KJFK.' }),
+    name: t.exposeString('name'),
+    city: t.exposeString('city', { nullable: true }),
+    country: t.field({ type: 'Country', nullable: true, resolve: resolve.airportCountry }),
+    latitude: t.exposeFloat('latitude', { description: 'Decimal degrees, north positive.' }),
+    longitude: t.exposeFloat('longitude', { description: 'Decimal degrees, east positive.' }),
+    altitude: t.exposeInt('altitude', { description: 'Feet above mean sea level.' }),
+    timezone: t.exposeString('timezone', { nullable: true, description: 'Olson time zone, e.g. America/New_York.' }),
+    routesFrom: t.field({
+      type: ['Route'],
+      description: `Routes departing here, ordered by destination then airline (default ${resolve.DEFAULT_NESTED_LIST}, at most ${resolve.MAX_NESTED_LIST}).`,
+      args: { first: t.arg.int() },
+      resolve: resolve.routesFrom,
+    }),
+    routesTo: t.field({
+      type: ['Route'],
+      description: `Routes arriving here, ordered by origin then airline (default ${resolve.DEFAULT_NESTED_LIST}, at most ${resolve.MAX_NESTED_LIST}).`,
+      args: { first: t.arg.int() },
+      resolve: resolve.routesTo,
+    }),
+  }),
+});
+
+const NearInput = builder.inputType('NearInput', {
+  description: 'A circle on the earth: airports within `radiusKm` of a point, nearest first.',
+  fields: (t) => ({
+    lat: t.float({ required: true }),
+    lon: t.float({ required: true }),
+    radiusKm: t.float({ required: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  airport: t.field({
+    type: 'Airport',
+    nullable: true,
+    description: 'An airport by IATA code; null when no airport has it.',
+    args: { iata: t.arg.string({ required: true }) },
+    resolve: resolve.airport,
+  }),
+  airports: t.connection(
+    {
+      type: 'Airport',
+      description: 'Airports by name, or by distance when `near` is given.',
+      args: {
+        country: t.arg.string({ description: 'ISO 3166-1 alpha-2 country code.' }),
+        search: t.arg.string({ description: 'Part of the name or city, or an exact IATA/ICAO code.' }),
+        near: t.arg({ type: NearInput }),
+      },
+      resolve: resolve.airports,
+    },
+    { name: 'AirportConnection' },
+    { name: 'AirportEdge' },
+  ),
+}));

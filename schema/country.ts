@@ -1,0 +1,33 @@
+import * as resolve from '../resolvers/countries.ts';
+import { DEFAULT_NESTED_LIST, MAX_NESTED_LIST } from '../resolvers/airports.ts';
+import { builder } from './builder.ts';
+
+builder.objectType('Country', {
+  description: 'A country or territory from OurAirports.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'ISO 3166-1 alpha-2.' }),
+    name: t.exposeString('name'),
+    continent: t.exposeString('continent', { description: 'AF, AN, AS, EU, NA, OC or SA.' }),
+    airports: t.field({
+      type: ['Airport'],
+      description: `Airports by name (default ${DEFAULT_NESTED_LIST}, at most ${MAX_NESTED_LIST}).`,
+      args: { first: t.arg.int() },
+      resolve: resolve.countryAirports,
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  country: t.field({
+    type: 'Country',
+    nullable: true,
+    args: { code: t.arg.string({ required: true, description: 'ISO 3166-1 alpha-2 code.' }) },
+    resolve: resolve.country,
+  }),
+  countries: t.field({
+    type: ['Country'],
+    description: 'Every country, by name.',
+    args: { continent: t.arg.string({ description: 'AF, AN, AS, EU, NA, OC or SA.' }) },
+    resolve: resolve.countries,
+  }),
+}));

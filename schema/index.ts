@@ -1,0 +1,8 @@
+import { builder } from './builder.ts';
+import './aircraft-type.ts';
+import './airline.ts';
+import './airport.ts';
+import './country.ts';
+import './route.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });

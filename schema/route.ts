@@ -1,0 +1,32 @@
+import * as resolve from '../resolvers/routes.ts';
+import { builder } from './builder.ts';
+
+builder.objectType('Route', {
+  description: 'A scheduled route as OpenFlights publishes it: one airline between two airports.',
+  fields: (t) => ({
+    airline: t.field({ type: 'Airline', nullable: true, description: 'Null when OpenFlights does not know the airline.', resolve: resolve.routeAirline }),
+    origin: t.field({ type: 'Airport', nullable: true, description: 'Null when OpenFlights does not know the airport.', resolve: resolve.routeOrigin }),
+    destination: t.field({ type: 'Airport', nullable: true, description: 'Null when OpenFlights does not know the airport.', resolve: resolve.routeDestination }),
+    stops: t.exposeInt('stops'),
+    codeshare: t.exposeBoolean('codeshare', { description: 'Operated by another carrier.' }),
+    equipment: t.exposeStringList('equipment', { description: 'IATA aircraft type codes flown.' }),
+    aircraft: t.field({ type: ['AircraftType'], description: 'The aircraft types `equipment` names, where known.', resolve: resolve.routeAircraft }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  routes: t.connection(
+    {
+      type: 'Route',
+      description: 'Routes, ordered by origin, destination and airline.',
+      args: {
+        from: t.arg.string({ description: 'Origin IATA airport code.' }),
+        to: t.arg.string({ description: 'Destination IATA airport code.' }),
+        airline: t.arg.string({ description: 'IATA or ICAO airline code.' }),
+      },
+      resolve: resolve.routes,
+    },
+    { name: 'RouteConnection' },
+    { name: 'RouteEdge' },
+  ),
+}));

@@ -1,0 +1,11 @@
+import { asc, inArray } from 'drizzle-orm';
+import { aircraftTypes, type AircraftTypeRow } from '../../drizzle/schema/index.ts';
+import type { Database } from '../database.ts';
+
+export function aircraftTypesByIata(db: Database, codes: readonly string[]): Promise<AircraftTypeRow[]> {
+  return db
+    .select()
+    .from(aircraftTypes)
+    .where(inArray(aircraftTypes.iata, [...codes]))
+    .orderBy(asc(aircraftTypes.id));
+}

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { Logger as DrizzleLogger } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as tables from '../drizzle/schema/index.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+export type Tables = typeof tables;
+/** One type for both drivers: everything above this module speaks drizzle's Postgres dialect. */
+export type Database = PgDatabase<PgQueryResultHKT, Tables>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: Config['database']['kind'];
+  /** Applies the drizzle-kit migrations; safe to run from several instances at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  logger: Logger;
+  /** Sees every statement drizzle sends: tests record them to prove batching. */
+  onQuery?: (query: string, params: unknown[]) => void;
+  /** node-postgres pool size. */
+  poolSize?: number;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../drizzle/migrations', import.meta.url));
+// Any constant shared by every instance: it serialises concurrent migrations.
+const MIGRATION_LOCK = 7_411_352_001;
+
+export async function openDatabase(
+  config: Config['database'],
+  { logger, onQuery, poolSize = 10 }: OpenDatabaseOptions,
+): Promise<DatabaseHandle> {
+  const drizzleLogger: DrizzleLogger | undefined = onQuery && { logQuery: (query, params) => onQuery(query, params) };
+
+  if (config.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: config.url, max: poolSize });
+    // An idle client killed by a server restart emits here; without a listener the process dies.
+    pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres idle client error'));
+    const db = drizzleNodePg({ client: pool, schema: tables, logger: drizzleLogger });
+    return {
+      db,
+      kind: 'postgres',
+      async migrate() {
+        const client = await pool.connect();
+        try {
+          await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+          await migrateNodePg(drizzleNodePg({ client, schema: tables }), { migrationsFolder });
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+          client.release();
+        }
+      },
+      async ping() {
+        await pool.query('select 1');
+      },
+      close: () => pool.end(),
+    };
+  }
+
+  if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
+  const client = await PGlite.create(config.dataDir);
+  const db = drizzlePglite({ client, schema: tables, logger: drizzleLogger });
+  return {
+    db,
+    kind: 'pglite',
+    // PGlite is one in-process session, so there is nobody to race with.
+    migrate: () => migratePglite(db, { migrationsFolder }),
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,38 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useHealth } from '../plugins/use-health.ts';
+import { schema } from '../schema/index.ts';
+import { createCatalog } from './catalog/index.ts';
+import { createContext, type Context } from './context.ts';
+import type { DatabaseHandle } from './database.ts';
+import { exampleQuery } from './example-query.ts';
+import { toYogaLogger, type Logger } from './logger.ts';
+
+export interface GatewayDeps {
+  database: DatabaseHandle;
+  logger: Logger;
+}
+
+export type Gateway = YogaServerInstance<Record<string, never>, Context>;
+
+/**
+ * The whole gateway as a fetch handler, built from its dependencies. It opens nothing and
+ * listens nowhere: the server (or a test) owns the clients and closes them.
+ */
+export function createGateway({ database, logger }: GatewayDeps): Gateway {
+  const catalog = createCatalog(database.db);
+  let graphiqlPage: string | undefined;
+  return createYoga<Record<string, never>, Context>({
+    schema,
+    context: () => createContext(database.db, catalog),
+    logging: toYogaLogger(logger),
+    landingPage: false,
+    // Liveness stays with Yoga; /health (below) reports the dependencies.
+    healthCheckEndpoint: '/health/live',
+    graphiql: { title: 'Contrail', defaultQuery: exampleQuery },
+    // The page inlines GraphiQL's scripts and styles, so it works with no internet; it is
+    // 9 MB of text, rendered once.
+    renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
+    plugins: [useHealth({ checks: { database: () => database.ping() } })],
+  });
+}

@@ -1,0 +1,20 @@
+import type { Database } from '../database.ts';
+import { createAirlineLoaders } from './airlines.ts';
+import { createAirportLoaders } from './airports.ts';
+import { createCountryLoaders } from './countries.ts';
+import { createRouteLoaders } from './routes.ts';
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * Every DataLoader of one request. Made per request, never shared: a loader's cache is
+ * the memory of one caller's request, and sharing it would serve one caller's data to another.
+ */
+export function createLoaders(db: Database) {
+  return {
+    ...createAirportLoaders(db),
+    ...createAirlineLoaders(db),
+    ...createCountryLoaders(db),
+    ...createRouteLoaders(db),
+  };
+}

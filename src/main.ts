@@ -1,0 +1,75 @@
+import { Command } from 'commander';
+import { seedReferenceData } from '../drizzle/seed/seed.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './database.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { logSeedSummary, progressLogger } from './prepare-database.ts';
+import { startServer } from './server.ts';
+
+function setup() {
+  const config = loadConfig();
+  return { config, logger: createLogger(config.logLevel) };
+}
+
+async function withDatabase(logger: Logger, config: ReturnType<typeof loadConfig>, work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<void>) {
+  const database = await openDatabase(config.database, { logger });
+  try {
+    await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const program = new Command('contrail').description('Contrail: a GraphQL gateway for aviation data').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('serve the gateway (GraphiQL at http://localhost:$PORT/graphql)')
+  .action(async () => {
+    const { config, logger } = setup();
+    const server = await startServer(config, logger);
+    let closing = false;
+    const shutdown = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      logger.info({ signal }, 'shutting down');
+      server.close().then(
+        () => process.exit(0),
+        (err) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+
+program
+  .command('migrate')
+  .description('apply the database migrations')
+  .action(async () => {
+    const { config, logger } = setup();
+    await withDatabase(logger, config, async (database) => {
+      await database.migrate();
+      logger.info('migrations applied');
+    });
+  });
+
+program
+  .command('seed')
+  .description('load the OpenFlights and OurAirports reference data (idempotent)')
+  .action(async () => {
+    const { config, logger } = setup();
+    await withDatabase(logger, config, async (database) => {
+      await database.migrate();
+      logSeedSummary(logger, await seedReferenceData(database.db, { onProgress: progressLogger(logger) }));
+    });
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  // Misconfiguration is the user's to fix: say what, without a stack trace.
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});
