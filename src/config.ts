@@ -39,7 +39,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: e.HOST,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
-      : { kind: 'pglite', dataDir: path.resolve(cwd, e.CONTRAIL_DATA_DIR) },
+      : {
+          kind: 'pglite',
+          // memory:// is PGlite's own scheme for a database that lives and dies with the process.
+          dataDir: e.CONTRAIL_DATA_DIR.startsWith('memory://') ? e.CONTRAIL_DATA_DIR : path.resolve(cwd, e.CONTRAIL_DATA_DIR),
+        },
     logLevel: e.LOG_LEVEL,
   };
 }

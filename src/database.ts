@@ -39,40 +39,47 @@ const migrationsFolder = fileURLToPath(new URL('../drizzle/migrations', import.m
 // Any constant shared by every instance: it serialises concurrent migrations.
 const MIGRATION_LOCK = 7_411_352_001;
 
-export async function openDatabase(
-  config: Config['database'],
-  { logger, onQuery, poolSize = 10 }: OpenDatabaseOptions,
-): Promise<DatabaseHandle> {
-  const drizzleLogger: DrizzleLogger | undefined = onQuery && { logQuery: (query, params) => onQuery(query, params) };
-
+/** Opens the database the config names: a node-postgres pool, or PGlite in a folder. */
+export async function openDatabase(config: Config['database'], options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, max: poolSize });
-    // An idle client killed by a server restart emits here; without a listener the process dies.
-    pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres idle client error'));
-    const db = drizzleNodePg({ client: pool, schema: tables, logger: drizzleLogger });
-    return {
-      db,
-      kind: 'postgres',
-      async migrate() {
-        const client = await pool.connect();
-        try {
-          await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-          await migrateNodePg(drizzleNodePg({ client, schema: tables }), { migrationsFolder });
-        } finally {
-          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-          client.release();
-        }
-      },
-      async ping() {
-        await pool.query('select 1');
-      },
-      close: () => pool.end(),
-    };
+    return postgresDatabase(new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10 }), options);
   }
-
   if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
-  const client = await PGlite.create(config.dataDir);
-  const db = drizzlePglite({ client, schema: tables, logger: drizzleLogger });
+  return pgliteDatabase(await PGlite.create(config.dataDir), options);
+}
+
+function queryLogger(onQuery: OpenDatabaseOptions['onQuery']): DrizzleLogger | undefined {
+  return onQuery && { logQuery: (query, params) => onQuery(query, params) };
+}
+
+/** Drizzle over a node-postgres pool; the handle owns the pool. */
+export function postgresDatabase(pool: pg.Pool, { logger, onQuery }: OpenDatabaseOptions): DatabaseHandle {
+  // An idle client killed by a server restart emits here; without a listener the process dies.
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'postgres idle client error'));
+  const db = drizzleNodePg({ client: pool, schema: tables, logger: queryLogger(onQuery) });
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await migrateNodePg(drizzleNodePg({ client, schema: tables }), { migrationsFolder });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Drizzle over an in-process PGlite; the handle owns the client. */
+export function pgliteDatabase(client: PGlite, { onQuery }: OpenDatabaseOptions): DatabaseHandle {
+  const db = drizzlePglite({ client, schema: tables, logger: queryLogger(onQuery) });
   return {
     db,
     kind: 'pglite',

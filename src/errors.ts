@@ -1,6 +1,9 @@
-import { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 
-/** A client error about one argument: `extensions.code` and the argument it concerns. */
-export function badUserInput(argumentName: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName } });
+/**
+ * A client error about one argument: `extensions.code` and the argument it concerns.
+ * Made through Yoga so it is Yoga's own GraphQLError class, which error masking lets through.
+ */
+export function badUserInput(argumentName: string, message: string) {
+  return createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName } });
 }

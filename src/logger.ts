@@ -1,9 +1,11 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: undefined, redact: ['*.password', '*.url', 'req.headers.authorization'] });
+/** JSON lines to stdout, or to `destination` (tests read what was logged). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, base: undefined, redact: ['*.password', '*.url', 'req.headers.authorization'] };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Yoga logs through the same pino logger, with errors kept as objects. */

@@ -19,10 +19,13 @@ const EARTH_RADIUS_KM = 6371.0088;
 const KM_PER_DEGREE_LATITUDE = 111.2;
 
 function greatCircleKm(lat: number, lon: number): SQL<number> {
-  return sql<number>`(${EARTH_RADIUS_KM} * 2 * asin(sqrt(
-    power(sin(radians(${airports.latitude} - ${lat}) / 2), 2) +
-    cos(radians(${lat})) * cos(radians(${airports.latitude})) *
-    power(sin(radians(${airports.longitude} - ${lon}) / 2), 2))))`;
+  // Typed parameters: Postgres cannot infer the type of a bare parameter in arithmetic.
+  const φ = sql`${lat}::float8`;
+  const λ = sql`${lon}::float8`;
+  return sql<number>`(${EARTH_RADIUS_KM}::float8 * 2 * asin(sqrt(
+    power(sin(radians(${airports.latitude} - ${φ}) / 2), 2) +
+    cos(radians(${φ})) * cos(radians(${airports.latitude})) *
+    power(sin(radians(${airports.longitude} - ${λ}) / 2), 2))))`;
 }
 
 export function airportsByIds(db: Database, ids: readonly number[]): Promise<AirportRow[]> {
@@ -57,7 +60,7 @@ export async function findAirports(db: Database, filter: AirportFilter, page: Ke
     // The latitude band lets the index discard most of the world before the exact distance.
     const band = near.radiusKm / KM_PER_DEGREE_LATITUDE;
     conditions.push(between(airports.latitude, near.lat - band, near.lat + band));
-    conditions.push(sql`${sortBy} <= ${near.radiusKm}`);
+    conditions.push(sql`${sortBy} <= ${near.radiusKm}::float8`);
   }
   return db
     .select({ ...airportColumns, sortValue: sql<string | number>`${sortBy}`.mapWith(near ? Number : String) })

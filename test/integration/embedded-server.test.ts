@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startServer } from '../../src/server.ts';
+import { exampleQuery } from '../../src/example-query.ts';
+import { hasPostgres } from '../helpers/databases.ts';
+import { databaseUrl, randomName, withAdminClient } from '../helpers/services.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+function capturingLogger() {
+  const lines: string[] = [];
+  const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+  return { logger, messages: () => lines.map((l) => JSON.parse(l).msg as string) };
+}
+
+describe('npm start on a fresh machine (embedded PGlite)', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'contrail-embedded-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CONTRAIL_DATA_DIR: dataDir });
+
+  it('migrates and seeds on first start, answers the example query, and serves GraphiQL offline', async () => {
+    const { logger, messages } = capturingLogger();
+    const server = await startServer(config, logger);
+    try {
+      expect(messages()).toContain('reference data seeded');
+
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: exampleQuery }),
+      });
+      const body = await response.json();
+      expect(body.errors).toBeUndefined();
+      expect(body.data.airport).toMatchObject({ name: 'John F Kennedy International Airport', country: { name: 'United States' } });
+      expect(body.data.airport.routesFrom).toHaveLength(3);
+
+      const page = await fetch(server.url, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type')).toContain('text/html');
+      const html = await page.text();
+      expect(html).toContain('YogaGraphiQL');
+      // Every script and stylesheet is inline: nothing is fetched from a CDN.
+      expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
+      expect(html).not.toMatch(/unpkg\.com|jsdelivr\.net|cdnjs/);
+
+      const health = await fetch(new URL('/health', server.url));
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'healthy', checks: { database: { status: 'up' } } });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps its data across restarts and does not seed again', async () => {
+    const { logger, messages } = capturingLogger();
+    const server = await startServer(config, logger);
+    try {
+      expect(messages()).not.toContain('reference data seeded');
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ airport(iata: "LHR") { name } }' }),
+      });
+      expect((await response.json()).data.airport.name).toBe('London Heathrow Airport');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe.skipIf(!hasPostgres)('the contrail CLI against a Postgres server', () => {
+  const name = randomName('contrail_cli');
+  afterAll(() => withAdminClient((c) => c.query(`drop database if exists ${name} with (force)`)));
+
+  it('migrates and seeds an empty database, reporting progress and unlinked rows', async () => {
+    await withAdminClient((c) => c.query(`create database ${name}`));
+    const run = promisify(execFile);
+    const env = { ...process.env, DATABASE_URL: databaseUrl(name), LOG_LEVEL: 'info' };
+    await run('node', ['src/contrail.mjs', 'migrate'], { cwd: root, env });
+    const { stdout } = await run('node', ['src/contrail.mjs', 'seed'], { cwd: root, env });
+    const messages = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(messages.some((m) => m.msg === 'seeding routes: 67663/67663')).toBe(true);
+    const summary = messages.find((m) => m.msg === 'reference data seeded');
+    expect(summary.counts.airports).toBeGreaterThan(7600);
+    const unlinked = messages.find((m) => m.routesWithUnknownOrigin !== undefined);
+    expect(unlinked.routesWithUnknownOrigin).toBeGreaterThan(0);
+  });
+
+  it('refuses an invalid configuration with a message and exit code 1', async () => {
+    const run = promisify(execFile);
+    const attempt = run('node', ['src/contrail.mjs', 'migrate'], { cwd: root, env: { ...process.env, DATABASE_URL: 'mysql://x' } });
+    await expect(attempt).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('DATABASE_URL') });
+  });
+});

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to PGlite under .contrail/ in the working directory, on port 4000', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config.port).toBe(4000);
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve('/srv/app', '.contrail') });
+  });
+
+  it('uses node-postgres when DATABASE_URL is set, and reads PORT and CONTRAIL_DATA_DIR', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/contrail', PORT: '8080' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db:5432/contrail',
+    });
+    expect(loadConfig({ CONTRAIL_DATA_DIR: 'memory://' }).database).toEqual({ kind: 'pglite', dataDir: 'memory://' });
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }, '/x')).toMatchObject({ port: 4000, database: { kind: 'pglite' } });
+  });
+
+  it('names every invalid variable in one error', () => {
+    const attempt = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://nope' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
+  });
+});

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededPglite, type TestDatabase } from '../helpers/databases.ts';
+import { testGateway, type TestGateway } from '../helpers/gateway.ts';
+
+let database: TestDatabase;
+let api: TestGateway;
+
+beforeAll(async () => {
+  database = await seededPglite();
+  api = testGateway(database);
+});
+afterAll(() => database.close());
+
+describe('airport(iata)', () => {
+  it('returns the airport with its country, in any letter case', async () => {
+    const { data, errors } = await api.query(`{ airport(iata: "jfk") { iata icao name city timezone altitude country { code name continent } } }`);
+    expect(errors).toBeUndefined();
+    expect(data!.airport).toEqual({
+      iata: 'JFK',
+      icao: 'KJFK',
+      name: 'John F Kennedy International Airport',
+      city: 'New York',
+      timezone: 'America/New_York',
+      altitude: 13,
+      country: { code: 'US', name: 'United States', continent: 'NA' },
+    });
+  });
+
+  it('returns null for a well-formed code no airport has', async () => {
+    const { data, errors } = await api.query(`{ airport(iata: "QQQ") { name } }`);
+    expect(errors).toBeUndefined();
+    expect(data!.airport).toBeNull();
+  });
+
+  it('rejects a malformed code with BAD_USER_INPUT naming the argument', async () => {
+    const { data, errors } = await api.query(`{ airport(iata: "J1") { name } }`);
+    expect(data?.airport ?? null).toBeNull();
+    expect(errors).toHaveLength(1);
+    expect(errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'iata' });
+    expect(errors![0]!.message).toContain('"iata"');
+  });
+});
+
+describe('airports(...)', () => {
+  const page = `query Page($country: String, $search: String, $first: Int, $after: String, $last: Int, $before: String) {
+    airports(country: $country, search: $search, first: $first, after: $after, last: $last, before: $before) {
+      edges { cursor node { iata name } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }`;
+
+  it('pages through a country by name without gaps or repeats, forwards and back', async () => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let i = 0; i < 4; i++) {
+      const { data, errors } = await api.query(page, { country: 'IS', first: 5, after });
+      expect(errors).toBeUndefined();
+      seen.push(...data!.airports.edges.map((e: any) => e.node.name));
+      after = data!.airports.pageInfo.endCursor;
+      if (!data!.airports.pageInfo.hasNextPage) break;
+    }
+    const all = await api.query(page, { country: 'IS', first: 100 });
+    const names = all.data!.airports.edges.map((e: any) => e.node.name);
+    expect(names.length).toBeGreaterThan(10);
+    expect(seen).toEqual(names.slice(0, seen.length));
+    expect([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(names);
+
+    const third = all.data!.airports.edges[3].cursor;
+    const back = await api.query(page, { country: 'IS', last: 2, before: third });
+    expect(back.data!.airports.edges.map((e: any) => e.node.name)).toEqual(names.slice(1, 3));
+    expect(back.data!.airports.pageInfo.hasPreviousPage).toBe(true);
+  });
+
+  it('finds airports by part of the name or city, or by code', async () => {
+    const byName = await api.query(page, { search: 'heathrow' });
+    expect(byName.data!.airports.edges.map((e: any) => e.node.iata)).toContain('LHR');
+    const byCode = await api.query(page, { search: 'egll' });
+    expect(byCode.data!.airports.edges.map((e: any) => e.node.iata)).toEqual(['LHR']);
+    const literal = await api.query(page, { search: '%' });
+    expect(literal.data!.airports.edges).toEqual([]);
+  });
+
+  it('lists airports near a point, nearest first, within the radius', async () => {
+    const { data, errors } = await api.query(`{
+      airports(near: { lat: 40.6413, lon: -73.7781, radiusKm: 40 }, first: 10) { edges { node { iata latitude longitude } } }
+    }`);
+    expect(errors).toBeUndefined();
+    const nodes = data!.airports.edges.map((e: any) => e.node);
+    expect(nodes[0].iata).toBe('JFK');
+    expect(nodes.map((n: any) => n.iata)).toEqual(expect.arrayContaining(['LGA']));
+    const km = (n: any) => {
+      const rad = Math.PI / 180;
+      const dLat = (n.latitude - 40.6413) * rad;
+      const dLon = (n.longitude + 73.7781) * rad;
+      const a = Math.sin(dLat / 2) ** 2 + Math.cos(40.6413 * rad) * Math.cos(n.latitude * rad) * Math.sin(dLon / 2) ** 2;
+      return 2 * 6371 * Math.asin(Math.sqrt(a));
+    };
+    const distances = nodes.map(km);
+    expect(distances.every((d: number) => d <= 40.1)).toBe(true);
+    expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+
+    const near = `query($after: String) { airports(near: { lat: 40.6413, lon: -73.7781, radiusKm: 40 }, first: 3, after: $after) {
+      edges { node { iata latitude longitude } } pageInfo { endCursor } } }`;
+    const one = await api.query(near);
+    const two = await api.query(near, { after: one.data!.airports.pageInfo.endCursor });
+    expect([...one.data!.airports.edges, ...two.data!.airports.edges].map((e: any) => e.node)).toEqual(nodes.slice(0, 6));
+  });
+
+  it('refuses a cursor from another listing, and a page size over the limit', async () => {
+    const byName = await api.query(page, { first: 1 });
+    const cursor = byName.data!.airports.pageInfo.endCursor;
+    const wrong = await api.query(`query($after: String) { airports(near: { lat: 0, lon: 0, radiusKm: 500 }, after: $after) { edges { cursor } } }`, { after: cursor });
+    expect(wrong.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
+    const garbage = await api.query(page, { after: 'not-a-cursor' });
+    expect(garbage.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
+    const big = await api.query(page, { first: 1000 });
+    expect(big.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
+  });
+
+  it('rejects a radius or coordinates off the earth', async () => {
+    const { errors } = await api.query(`{ airports(near: { lat: 91, lon: 0, radiusKm: 10 }) { edges { cursor } } }`);
+    expect(errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'near' });
+  });
+});
+
+describe('airline(iata|icao) and airlines', () => {
+  it('finds the same airline by IATA and by ICAO code', async () => {
+    const { data } = await api.query(`{ a: airline(iata: "BA") { name icao active country { code } } b: airline(icao: "baw") { name iata } }`);
+    expect(data!.a).toEqual({ name: 'British Airways', icao: 'BAW', active: true, country: { code: 'GB' } });
+    expect(data!.b).toEqual({ name: 'British Airways', iata: 'BA' });
+  });
+
+  it('prefers the active airline where a defunct one shares its IATA code', async () => {
+    const { data } = await api.query(`{ airline(iata: "AA") { name active } }`);
+    expect(data!.airline).toEqual({ name: 'American Airlines', active: true });
+  });
+
+  it('asks for exactly one code', async () => {
+    const both = await api.query(`{ airline(iata: "BA", icao: "BAW") { name } }`);
+    expect(both.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const neither = await api.query(`{ airline { name } }`);
+    expect(neither.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('lists active airlines of a country by name', async () => {
+    const { data } = await api.query(`{ airlines(country: "IE", active: true, first: 50) { edges { node { name active country { code } } } } }`);
+    const nodes = data!.airlines.edges.map((e: any) => e.node);
+    expect(nodes.map((n: any) => n.name)).toContain('Ryanair');
+    expect(nodes.every((n: any) => n.active && n.country.code === 'IE')).toBe(true);
+  });
+});
+
+describe('routes(...)', () => {
+  it('filters by origin, destination and airline, with the aircraft flown', async () => {
+    const { data, errors } = await api.query(`{
+      routes(from: "LHR", to: "JFK", airline: "BA") {
+        edges { node { airline { iata } origin { iata } destination { iata } stops codeshare equipment aircraft { name } } }
+      }
+    }`);
+    expect(errors).toBeUndefined();
+    const nodes = data!.routes.edges.map((e: any) => e.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const route of nodes) {
+      expect(route).toMatchObject({ airline: { iata: 'BA' }, origin: { iata: 'LHR' }, destination: { iata: 'JFK' } });
+    }
+    const withAircraft = nodes.find((r: any) => r.equipment.length > 0);
+    expect(withAircraft.aircraft.length).toBeGreaterThan(0);
+  });
+
+  it('returns an empty page for an airport no route has, and an error for a malformed one', async () => {
+    const none = await api.query(`{ routes(from: "QQQ") { edges { cursor } pageInfo { hasNextPage } } }`);
+    expect(none.data!.routes).toEqual({ edges: [], pageInfo: { hasNextPage: false } });
+    const bad = await api.query(`{ routes(to: "JFKX") { edges { cursor } } }`);
+    expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'to' });
+  });
+
+  it('lists routes from an airport in destination order, the same every time', async () => {
+    const query = `{ airport(iata: "JFK") { routesFrom(first: 40) { destination { iata } airline { iata } } } }`;
+    const first = await api.query(query);
+    const again = await api.query(query);
+    expect(again.data).toEqual(first.data);
+    const codes = first.data!.airport.routesFrom.map((r: any) => r.destination?.iata ?? '');
+    expect([...codes].sort()).toEqual(codes);
+  });
+});
+
+describe('countries', () => {
+  it('lists every country, and each country its airports', async () => {
+    const { data } = await api.query(`{ countries { code } country(code: "is") { name continent airports(first: 3) { country { code } } } }`);
+    expect(data!.countries.length).toBeGreaterThanOrEqual(245);
+    expect(data!.country).toMatchObject({ name: 'Iceland', continent: 'EU' });
+    expect(data!.country.airports).toEqual([{ country: { code: 'IS' } }, { country: { code: 'IS' } }, { country: { code: 'IS' } }]);
+  });
+});
