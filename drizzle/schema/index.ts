@@ -3,3 +3,4 @@ export * from './airports.ts';
 export * from './airlines.ts';
 export * from './aircraft-types.ts';
 export * from './routes.ts';
+export * from './cache.ts';
