@@ -8,6 +8,18 @@ const envSchema = z.object({
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   CONTRAIL_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.contrail')),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL (comma-separated seed nodes for a cluster)').optional()),
+  REDIS_CLUSTER: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
+  CACHE_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().default('contrail:')),
+  CACHE_MEMORY_MAX_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(64 * 1024 * 1024)),
+  CACHE_MEMORY_MAX_ENTRY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1024 * 1024)),
+  CACHE_MEMORY_SAFETY_TTL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(5000)),
+  CACHE_TIER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(100)),
+  CACHE_BREAKER_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(5)),
+  CACHE_BREAKER_RESET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(2000)),
+  CACHE_COMPRESS_ABOVE_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(8192)),
+  CACHE_MAX_LIFETIME_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(7 * 24 * 3600 * 1000)),
+  CACHE_PRUNE_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(60_000)),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -19,8 +31,26 @@ export type Config = {
   host: string;
   /** Where the reference data and caches live: a Postgres server, or PGlite in a folder. */
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  cache: CacheConfig;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
+
+export interface CacheConfig {
+  /** Redis for the shared L2 and the invalidation bus; absent: memory → Postgres only. */
+  redis?: { url: string; cluster: boolean };
+  keyPrefix: string;
+  memoryMaxBytes: number;
+  memoryMaxEntryBytes: number;
+  /** Memory entries live at most this long while no bus would tell this instance of invalidations. */
+  memorySafetyTtlMs: number;
+  tierTimeoutMs: number;
+  breakerFailures: number;
+  breakerResetMs: number;
+  compressAboveBytes: number;
+  maxLifetimeMs: number;
+  /** 0 turns the prune job off. */
+  pruneIntervalMs: number;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -44,6 +74,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
           // memory:// is PGlite's own scheme for a database that lives and dies with the process.
           dataDir: e.CONTRAIL_DATA_DIR.startsWith('memory://') ? e.CONTRAIL_DATA_DIR : path.resolve(cwd, e.CONTRAIL_DATA_DIR),
         },
+    cache: {
+      redis: e.REDIS_URL ? { url: e.REDIS_URL, cluster: e.REDIS_CLUSTER === 'true' } : undefined,
+      keyPrefix: e.CACHE_KEY_PREFIX,
+      memoryMaxBytes: e.CACHE_MEMORY_MAX_BYTES,
+      memoryMaxEntryBytes: e.CACHE_MEMORY_MAX_ENTRY_BYTES,
+      memorySafetyTtlMs: e.CACHE_MEMORY_SAFETY_TTL_MS,
+      tierTimeoutMs: e.CACHE_TIER_TIMEOUT_MS,
+      breakerFailures: e.CACHE_BREAKER_FAILURES,
+      breakerResetMs: e.CACHE_BREAKER_RESET_MS,
+      compressAboveBytes: e.CACHE_COMPRESS_ABOVE_BYTES,
+      maxLifetimeMs: e.CACHE_MAX_LIFETIME_MS,
+      pruneIntervalMs: e.CACHE_PRUNE_INTERVAL_MS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,0 +1,335 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '../logger.ts';
+import type { BusMessage, InvalidationBus } from './bus.ts';
+import { encodeEntry, type CacheEntry, type EncodedEntry } from './entry.ts';
+import { TierGuard, type GuardCounters } from './guard.ts';
+import type { MemoryTier } from './memory-tier.ts';
+import type { SharedTier, TierName } from './tier.ts';
+
+export interface SetOptions {
+  /** Fresh for this long (ms). */
+  ttl: number;
+  /** Then stale but servable for this long (ms). Default 0. */
+  grace?: number;
+  tags?: readonly string[];
+  /** When the value was read from its origin (default: now). Invalidations after it win. */
+  createdAt?: number;
+}
+
+/** A value found in the chain, and what the caller may want to report about it. */
+export interface CacheHit<V = unknown> {
+  value: V;
+  tier: TierName;
+  ageMs: number;
+  /** Fresh time left (ms); negative when stale. */
+  ttlMs: number;
+  stale: boolean;
+}
+
+export interface GetOrSetResult<V> extends Omit<CacheHit<V>, 'tier'> {
+  tier: TierName | 'origin';
+}
+
+export interface TierCounters {
+  hits: number;
+  misses: number;
+  sets: number;
+}
+
+export interface CacheStats {
+  tiers: Partial<Record<TierName, TierCounters & Partial<GuardCounters>>>;
+  memory: { bytes: number; entries: number };
+  bus: { healthy: boolean } | null;
+  refreshes: { started: number; failed: number };
+}
+
+export interface CacheChainOptions {
+  memory: MemoryTier;
+  /** Shared tiers, upper first: Redis, then Postgres. */
+  shared: SharedTier[];
+  bus?: InvalidationBus;
+  logger: Logger;
+  keyPrefix: string;
+  guard: { timeoutMs: number; failureThreshold: number; resetAfterMs: number };
+  compressAboveBytes: number;
+  /** With shared tiers but no healthy bus, memory entries live at most this long (ms). */
+  memorySafetyTtlMs: number;
+  /** Longest any entry (ttl + grace) may live; also how long tag invalidations are kept. */
+  maxLifetimeMs: number;
+}
+
+// Postgres indexes text keys up to ~2.7 kB; longer keys are hashed, the same in every tier.
+const MAX_KEY_LENGTH = 512;
+
+interface GuardedTier {
+  tier: SharedTier;
+  guard: TierGuard;
+  counters: TierCounters;
+}
+
+/**
+ * The tier chain: memory → Redis → Postgres, any subset. It knows nothing of GraphQL.
+ * Reads go down the chain and back-fill the tiers above with the remaining lifetime;
+ * writes go to every tier; tags invalidate lazily (an entry created at or before its tags'
+ * last invalidation is unreadable), so invalidation never scans keys.
+ */
+export class CacheChain {
+  private readonly memory: MemoryTier;
+  private readonly shared: GuardedTier[];
+  private readonly memoryCounters: TierCounters = { hits: 0, misses: 0, sets: 0 };
+  private readonly inflight = new Map<string, Promise<GetOrSetResult<unknown>>>();
+  private readonly refreshing = new Set<string>();
+  private readonly refreshes = { started: 0, failed: 0 };
+  private bus?: InvalidationBus;
+
+  constructor(private readonly options: CacheChainOptions) {
+    this.memory = options.memory;
+    this.bus = options.bus;
+    this.shared = options.shared.map((tier) => ({
+      tier,
+      guard: new TierGuard({ tier: tier.name, logger: options.logger, ...options.guard }),
+      counters: { hits: 0, misses: 0, sets: 0 },
+    }));
+  }
+
+  /** Attaches the bus after construction (the bus needs the chain's handlers). */
+  attachBus(bus: InvalidationBus): void {
+    this.bus = bus;
+  }
+
+  /** What another instance said: forget keys, record tag invalidations. */
+  readonly onBusMessage = (message: BusMessage): void => {
+    if (message.keys?.length) void this.memory.delete(message.keys);
+    if (message.tags?.length && message.at) this.memory.rememberTags(message.tags, message.at, this.options.maxLifetimeMs);
+  };
+
+  /** The bus came back: anything said while it was away is lost, so memory starts over. */
+  readonly onBusResubscribed = (): void => {
+    this.options.logger.info('invalidation bus back: memory tier cleared');
+    this.memory.clear();
+  };
+
+  async get<V = unknown>(key: string): Promise<CacheHit<V> | undefined> {
+    const k = this.key(key);
+    const now = Date.now();
+    const local = await this.memory.get(k);
+    if (local && local.createdAt > this.memory.latestInvalidation(local.tags) && local.staleUntil > now) {
+      this.memoryCounters.hits++;
+      return hit(local as CacheEntry<V>, 'memory', now);
+    }
+    this.memoryCounters.misses++;
+    if (local) await this.memory.delete([k]);
+
+    for (let i = 0; i < this.shared.length; i++) {
+      const level = this.shared[i]!;
+      const found = await level.guard.run('get', () => level.tier.get(k), undefined);
+      if (!found || !(await this.stillValid(level, k, found.entry, now))) {
+        level.counters.misses++;
+        continue;
+      }
+      level.counters.hits++;
+      await this.backfill(k, found, i);
+      return hit(found.entry as CacheEntry<V>, level.tier.name, now);
+    }
+    return undefined;
+  }
+
+  async getMany<V = unknown>(keys: readonly string[]): Promise<(CacheHit<V> | undefined)[]> {
+    const now = Date.now();
+    const ks = keys.map((key) => this.key(key));
+    const results: (CacheHit<V> | undefined)[] = new Array(keys.length).fill(undefined);
+    let missing: number[] = [];
+    const locals = await this.memory.getMany(ks);
+    locals.forEach((local, i) => {
+      if (local && local.createdAt > this.memory.latestInvalidation(local.tags) && local.staleUntil > now) {
+        this.memoryCounters.hits++;
+        results[i] = hit(local as CacheEntry<V>, 'memory', now);
+      } else {
+        this.memoryCounters.misses++;
+        missing.push(i);
+      }
+    });
+    for (let t = 0; t < this.shared.length && missing.length; t++) {
+      const level = this.shared[t]!;
+      const found = await level.guard.run('getMany', () => level.tier.getMany(missing.map((i) => ks[i]!)), []);
+      const stillMissing: number[] = [];
+      for (let j = 0; j < missing.length; j++) {
+        const i = missing[j]!;
+        const encoded = found[j];
+        if (encoded && (await this.stillValid(level, ks[i]!, encoded.entry, now))) {
+          level.counters.hits++;
+          await this.backfill(ks[i]!, encoded, t);
+          results[i] = hit(encoded.entry as CacheEntry<V>, level.tier.name, now);
+        } else {
+          level.counters.misses++;
+          stillMissing.push(i);
+        }
+      }
+      missing = stillMissing;
+    }
+    return results;
+  }
+
+  async set<V>(key: string, value: V, options: SetOptions): Promise<void> {
+    await this.setMany([{ key, value, options }]);
+  }
+
+  /** Writes every entry to every tier: serialised once, one batch per shared tier. */
+  async setMany(items: readonly { key: string; value: unknown; options: SetOptions }[]): Promise<void> {
+    const encoded: { key: string; encoded: EncodedEntry }[] = [];
+    for (const { key, value, options } of items) {
+      const entry = this.entry(value, options);
+      // Read from the origin before its tags were invalidated: already out of date.
+      if (entry.createdAt <= this.memory.latestInvalidation(entry.tags)) continue;
+      encoded.push({ key: this.key(key), encoded: encodeEntry(entry, this.options.compressAboveBytes) });
+    }
+    if (!encoded.length) return;
+    const cap = this.memoryTtlCap();
+    for (const item of encoded) await this.memory.set(item.key, item.encoded, cap);
+    this.memoryCounters.sets += encoded.length;
+    await Promise.all(
+      this.shared.map(async (level) => {
+        await level.guard.run('set', () => level.tier.setMany(encoded), undefined);
+        level.counters.sets += encoded.length;
+      }),
+    );
+    // Other instances may hold an older value of these keys in memory.
+    await this.publish({ keys: encoded.map((e) => e.key) });
+  }
+
+  async delete(keys: string | readonly string[]): Promise<void> {
+    const ks = (typeof keys === 'string' ? [keys] : keys).map((key) => this.key(key));
+    await this.memory.delete(ks);
+    await Promise.all(this.shared.map((level) => level.guard.run('delete', () => level.tier.delete(ks), undefined)));
+    await this.publish({ keys: ks });
+  }
+
+  /**
+   * Makes every entry carrying any of `tags` unreadable in every tier that is up, before it
+   * returns, and tells the other instances. No key is scanned: readers compare an entry's
+   * creation time with its tags' invalidation times.
+   */
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    if (!tags.length) return;
+    const at = Date.now();
+    const lifetime = this.options.maxLifetimeMs;
+    this.memory.rememberTags(tags, at, lifetime);
+    await Promise.all(
+      this.shared.map((level) => level.guard.run('invalidateTags', () => level.tier.invalidateTags(tags, at, lifetime), undefined)),
+    );
+    await this.publish({ tags: [...tags], at });
+  }
+
+  /**
+   * A fresh value from the chain, or from `factory` (run once per key in this process however
+   * many callers wait). Within grace a stale value is returned at once while one background
+   * refresh runs; if that refresh fails, the stale value stays until its grace ends.
+   */
+  getOrSet<V>(key: string, factory: () => Promise<V>, options: SetOptions): Promise<GetOrSetResult<V>> {
+    const running = this.inflight.get(key);
+    if (running) return running as Promise<GetOrSetResult<V>>;
+    const result = this.readOrLoad(key, factory, options);
+    this.inflight.set(key, result);
+    const forget = () => this.inflight.delete(key);
+    result.then(forget, forget);
+    return result;
+  }
+
+  stats(): CacheStats {
+    const tiers: CacheStats['tiers'] = { memory: { ...this.memoryCounters } };
+    for (const level of this.shared) tiers[level.tier.name] = { ...level.counters, ...level.guard.counters };
+    return {
+      tiers,
+      memory: { bytes: this.memory.bytes, entries: this.memory.entries },
+      bus: this.bus ? { healthy: this.bus.healthy } : null,
+      refreshes: { ...this.refreshes },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.bus?.close();
+    await Promise.all(this.shared.map((level) => level.tier.close()));
+    await this.memory.close();
+  }
+
+  private async readOrLoad<V>(key: string, factory: () => Promise<V>, options: SetOptions): Promise<GetOrSetResult<V>> {
+    const found = await this.get<V>(key);
+    if (found && found.stale) this.refreshInBackground(key, factory, options);
+    if (found) return found;
+    return this.load(key, factory, options);
+  }
+
+  private async load<V>(key: string, factory: () => Promise<V>, options: SetOptions): Promise<GetOrSetResult<V>> {
+    const createdAt = Date.now();
+    const value = await factory();
+    await this.set(key, value, { ...options, createdAt });
+    return { value, tier: 'origin', ageMs: 0, ttlMs: options.ttl, stale: false };
+  }
+
+  private refreshInBackground<V>(key: string, factory: () => Promise<V>, options: SetOptions): void {
+    if (this.refreshing.has(key)) return;
+    this.refreshing.add(key);
+    this.refreshes.started++;
+    this.load(key, factory, options)
+      .catch((err: Error) => {
+        this.refreshes.failed++;
+        this.options.logger.warn({ key, err: err.message }, 'background refresh failed: serving the stale value');
+      })
+      .finally(() => this.refreshing.delete(key));
+  }
+
+  /** Checks a shared-tier entry against that tier's tag times; deletes it there if invalidated. */
+  private async stillValid(level: GuardedTier, k: string, entry: CacheEntry, now: number): Promise<boolean> {
+    if (entry.staleUntil <= now) return false;
+    if (!entry.tags.length) return true;
+    const times = await level.guard.run('tagTimes', () => level.tier.tagTimes(entry.tags), null);
+    // Unverifiable is unusable: serving it could serve what was invalidated.
+    if (!times) return false;
+    let latest = this.memory.latestInvalidation(entry.tags);
+    entry.tags.forEach((tag, i) => {
+      const at = times[i];
+      if (at === undefined) return;
+      if (at > latest) latest = at;
+      this.memory.rememberTags([tag], at, this.options.maxLifetimeMs);
+    });
+    if (entry.createdAt > latest) return true;
+    void level.guard.run('delete', () => level.tier.delete([k]), undefined);
+    return false;
+  }
+
+  /** Copies an entry found in tier `index` to every tier above it, with its remaining lifetime. */
+  private async backfill(k: string, encoded: EncodedEntry, index: number): Promise<void> {
+    await this.memory.set(k, encoded, this.memoryTtlCap());
+    await Promise.all(
+      this.shared.slice(0, index).map((level) => level.guard.run('backfill', () => level.tier.set(k, encoded), undefined)),
+    );
+  }
+
+  /** Memory may only outlive a missed invalidation when a healthy bus would have told it. */
+  private memoryTtlCap(): number {
+    if (!this.shared.length) return Number.POSITIVE_INFINITY;
+    return this.bus?.healthy ? Number.POSITIVE_INFINITY : this.options.memorySafetyTtlMs;
+  }
+
+  private async publish(message: Omit<BusMessage, 'from'>): Promise<void> {
+    if (!this.bus) return;
+    await this.bus.publish(message).catch((err: Error) => this.options.logger.debug({ err: err.message }, 'bus publish failed'));
+  }
+
+  private entry<V>(value: V, { ttl, grace = 0, tags = [], createdAt = Date.now() }: SetOptions): CacheEntry<V> {
+    if (!(ttl > 0)) throw new RangeError(`ttl must be a positive number of milliseconds; received ${ttl}`);
+    if (grace < 0) throw new RangeError(`grace must not be negative; received ${grace}`);
+    const now = Date.now();
+    const lifetime = Math.min(ttl + grace, this.options.maxLifetimeMs);
+    return { value, createdAt, freshUntil: now + Math.min(ttl, lifetime), staleUntil: now + lifetime, tags: [...new Set(tags)] };
+  }
+
+  private key(key: string): string {
+    const k = this.options.keyPrefix + key;
+    return k.length <= MAX_KEY_LENGTH ? k : `${this.options.keyPrefix}#${createHash('sha256').update(key).digest('base64url')}`;
+  }
+}
+
+function hit<V>(entry: CacheEntry<V>, tier: TierName, now: number): CacheHit<V> {
+  return { value: entry.value, tier, ageMs: now - entry.createdAt, ttlMs: entry.freshUntil - now, stale: now >= entry.freshUntil };
+}

@@ -1,0 +1,96 @@
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import type { Logger } from '../logger.ts';
+import { CorruptEntryError, decodeEntry, type EncodedEntry } from './entry.ts';
+import type { SharedTier } from './tier.ts';
+
+/** Where a shared tier keeps tag invalidation times, beside its entries. */
+export interface TagStore {
+  times(tags: readonly string[]): Promise<(number | undefined)[]>;
+  invalidate(tags: readonly string[], at: number, lifetimeMs: number): Promise<void>;
+}
+
+/**
+ * Keyv as the shared tiers use it: our keys as given (the chain prefixes them), adapter
+ * errors thrown to the guard rather than swallowed, and the value stored as
+ * `<expires ms>|<entry text>` — the prefix is what Postgres indexes for pruning.
+ */
+export function sharedKeyv(store: KeyvStoreAdapter, tier: string, logger: Logger): Keyv<string> {
+  const keyv = new Keyv<string>({
+    store,
+    namespace: undefined,
+    useKeyPrefix: false,
+    throwOnErrors: true,
+    serialize: (data) => `${data.expires ?? ''}|${data.value}`,
+    deserialize: <Value>(text: string) => {
+      const bar = text.indexOf('|');
+      const expires = bar > 0 ? Number(text.slice(0, bar)) : undefined;
+      return { value: text.slice(bar + 1) as Value, expires };
+    },
+  });
+  // Keyv drops adapter errors when nobody listens; the guard logs failures, so debug here.
+  keyv.on('error', (err) => logger.debug({ tier, err: String(err) }, 'keyv adapter error'));
+  return keyv;
+}
+
+/** A shared tier (Redis or Postgres): Keyv for entries, a TagStore for invalidations. */
+export class KeyvTier implements SharedTier {
+  constructor(
+    readonly name: 'redis' | 'postgres',
+    private readonly keyv: Keyv<string>,
+    private readonly tagStore: TagStore,
+    private readonly logger: Logger,
+    private readonly closeClients: () => Promise<void>,
+  ) {}
+
+  async get(key: string): Promise<EncodedEntry | undefined> {
+    return this.decode(key, await this.keyv.get(key));
+  }
+
+  async getMany(keys: readonly string[]): Promise<(EncodedEntry | undefined)[]> {
+    const texts = await this.keyv.getMany([...keys]);
+    return texts.map((text, i) => this.decode(keys[i]!, text));
+  }
+
+  async set(key: string, { entry, text }: EncodedEntry): Promise<void> {
+    const ttl = entry.staleUntil - Date.now();
+    if (ttl <= 0) await this.keyv.delete(key);
+    else await this.keyv.set(key, text, Math.ceil(ttl));
+  }
+
+  async setMany(items: readonly { key: string; encoded: EncodedEntry }[]): Promise<void> {
+    const now = Date.now();
+    const live = items.filter(({ encoded }) => encoded.entry.staleUntil > now);
+    if (live.length) {
+      await this.keyv.setMany(live.map(({ key, encoded }) => ({ key, value: encoded.text, ttl: Math.ceil(encoded.entry.staleUntil - now) })));
+    }
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    if (keys.length) await this.keyv.deleteMany([...keys]);
+  }
+
+  tagTimes(tags: readonly string[]): Promise<(number | undefined)[]> {
+    return this.tagStore.times(tags);
+  }
+
+  invalidateTags(tags: readonly string[], at: number, lifetimeMs: number): Promise<void> {
+    return this.tagStore.invalidate(tags, at, lifetimeMs);
+  }
+
+  close(): Promise<void> {
+    return this.closeClients();
+  }
+
+  /** A corrupt entry is a miss: logged, and deleted so it is not read again. */
+  private decode(key: string, text: string | undefined): EncodedEntry | undefined {
+    if (text === undefined) return undefined;
+    try {
+      return { entry: decodeEntry(text), text };
+    } catch (err) {
+      if (!(err instanceof CorruptEntryError)) throw err;
+      this.logger.warn({ tier: this.name, key, err: err.message }, 'corrupt cache entry deleted');
+      this.keyv.delete(key).catch(() => undefined);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import KeyvRedis, { createClient, createCluster } from '@keyv/redis';
+import type { Logger } from '../logger.ts';
+import { KeyvTier, sharedKeyv, type TagStore } from './keyv-tier.ts';
+
+/** What Contrail uses of a node-redis client or cluster (their generic types do not unify). */
+export interface RedisConnection {
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): void;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  mGet(keys: string[]): Promise<(string | null)[]>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  publish(channel: string, message: string): Promise<unknown>;
+  duplicate(): RedisConnection;
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+}
+
+export interface RedisTierOptions {
+  /** redis://host:port — or several, comma-separated, for a Redis Cluster's seed nodes. */
+  url: string;
+  cluster?: boolean;
+  keyPrefix: string;
+  connectTimeoutMs: number;
+  logger: Logger;
+}
+
+// Raise the stored time only: two instances invalidating at once must not lower it.
+const RAISE_TAG_TIME = `
+local current = redis.call('GET', KEYS[1])
+if not current or tonumber(current) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 1`;
+
+/**
+ * A node-redis client that fails fast while Redis is away: no offline queue (commands would
+ * wait forever), bounded connect time, and reconnection in the background.
+ */
+export function createRedisConnection({ url, cluster, connectTimeoutMs, logger }: RedisTierOptions): RedisConnection {
+  const socket = {
+    connectTimeout: connectTimeoutMs,
+    reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000),
+  };
+  const connection = (
+    cluster
+      ? createCluster({
+          rootNodes: url.split(',').map((u) => ({ url: u.trim() })),
+          defaults: { socket, disableOfflineQueue: true },
+        })
+      : createClient({ url, socket, disableOfflineQueue: true })
+  ) as unknown as RedisConnection;
+  // Without a listener an 'error' event would crash the process.
+  connection.on('error', (err: Error) => logger.debug({ tier: 'redis', err: err.message }, 'redis connection error'));
+  return connection;
+}
+
+function redisTagStore(connection: RedisConnection, keyPrefix: string): TagStore {
+  // One hash slot for every tag key ({tags}), so MGET works on a cluster too.
+  const tagKey = (tag: string) => `${keyPrefix}{tags}:${tag}`;
+  return {
+    async times(tags) {
+      if (tags.length === 0) return [];
+      const values = await connection.mGet(tags.map(tagKey));
+      return values.map((v) => (v == null ? undefined : Number(v)));
+    },
+    async invalidate(tags, at, lifetimeMs) {
+      await Promise.all(
+        tags.map((tag) => connection.eval(RAISE_TAG_TIME, { keys: [tagKey(tag)], arguments: [String(at), String(Math.ceil(lifetimeMs))] })),
+      );
+    },
+  };
+}
+
+/** L2: Keyv + @keyv/redis over our own fail-fast connection. */
+export async function createRedisTier(options: RedisTierOptions): Promise<{ tier: KeyvTier; connection: RedisConnection }> {
+  const connection = createRedisConnection(options);
+  // A Redis that is down at start-up is a tier that misses until it comes back, not a failed start.
+  await connection.connect().catch((err: Error) => options.logger.warn({ tier: 'redis', err: err.message }, 'redis not reachable yet'));
+  const adapter = new KeyvRedis(connection as never, {
+    throwOnConnectError: true,
+    throwOnErrors: true,
+    connectionTimeout: options.connectTimeoutMs,
+    useUnlink: true,
+  });
+  const keyv = sharedKeyv(adapter, 'redis', options.logger);
+  const close = async () => {
+    await connection.close().catch(() => connection.destroy());
+  };
+  return { tier: new KeyvTier('redis', keyv, redisTagStore(connection, options.keyPrefix), options.logger, close), connection };
+}
