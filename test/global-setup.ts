@@ -6,7 +6,8 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/database.ts';
 import { createLogger } from '../src/logger.ts';
 import { prepareDatabase } from '../src/prepare-database.ts';
-import { databaseUrl, postgresAdminUrl, randomName, withAdminClient } from './helpers/services.ts';
+import { createClient } from '@keyv/redis';
+import { databaseUrl, postgresAdminUrl, randomName, redisUrl, withAdminClient } from './helpers/services.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,8 @@ declare module 'vitest' {
     postgresTemplate: string | null;
     /** A migrated, seeded PGlite data directory (gzipped tarball) that in-process tests load. */
     pgliteDump: string;
+    /** The machine's Redis; null when it is absent. */
+    redisUrl: string | null;
   }
 }
 
@@ -52,10 +55,26 @@ async function seededPgliteDump(): Promise<string> {
   }
 }
 
+async function reachableRedis(): Promise<string | null> {
+  try {
+    const client = createClient({ url: redisUrl, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+    client.on('error', () => undefined);
+    await client.connect();
+    await client.ping();
+    await client.close();
+    return redisUrl;
+  } catch (err) {
+    if (process.env.CI === 'true') throw new Error(`Redis is required under CI=true (${redisUrl}): ${(err as Error).message}`);
+    console.warn(`\n⚠ Redis at ${redisUrl} is not reachable: Redis integration tests are skipped.\n`);
+    return null;
+  }
+}
+
 export default async function setup(project: TestProject) {
-  const [template, dump] = await Promise.all([seededPostgresTemplate(), seededPgliteDump()]);
+  const [template, dump, redis] = await Promise.all([seededPostgresTemplate(), seededPgliteDump(), reachableRedis()]);
   project.provide('postgresTemplate', template);
   project.provide('pgliteDump', dump);
+  project.provide('redisUrl', redis);
   return async () => {
     rmSync(dump, { force: true });
     if (template) await withAdminClient((c) => c.query(`drop database if exists ${template} with (force)`));

@@ -49,6 +49,7 @@ export interface CacheChainOptions {
   shared: SharedTier[];
   bus?: InvalidationBus;
   logger: Logger;
+  /** Prefixes every key and tag: instances share entries only under the same prefix. */
   keyPrefix: string;
   guard: { timeoutMs: number; failureThreshold: number; resetAfterMs: number };
   compressAboveBytes: number;
@@ -209,8 +210,9 @@ export class CacheChain {
    * returns, and tells the other instances. No key is scanned: readers compare an entry's
    * creation time with its tags' invalidation times.
    */
-  async invalidateTags(tags: readonly string[]): Promise<void> {
-    if (!tags.length) return;
+  async invalidateTags(names: readonly string[]): Promise<void> {
+    if (!names.length) return;
+    const tags = names.map((name) => this.options.keyPrefix + name);
     const at = Date.now();
     const lifetime = this.options.maxLifetimeMs;
     this.memory.rememberTags(tags, at, lifetime);
@@ -321,7 +323,8 @@ export class CacheChain {
     if (grace < 0) throw new RangeError(`grace must not be negative; received ${grace}`);
     const now = Date.now();
     const lifetime = Math.min(ttl + grace, this.options.maxLifetimeMs);
-    return { value, createdAt, freshUntil: now + Math.min(ttl, lifetime), staleUntil: now + lifetime, tags: [...new Set(tags)] };
+    const prefixed = [...new Set(tags)].map((tag) => this.options.keyPrefix + tag);
+    return { value, createdAt, freshUntil: now + Math.min(ttl, lifetime), staleUntil: now + lifetime, tags: prefixed };
   }
 
   private key(key: string): string {

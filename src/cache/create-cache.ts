@@ -31,7 +31,7 @@ export async function createCache({ config, logger, postgresUrl }: CacheDeps): P
   const memory = new MemoryTier({ maxBytes: config.memoryMaxBytes, maxEntryBytes: config.memoryMaxEntryBytes, logger });
   const shared: SharedTier[] = [];
   const redis = config.redis
-    ? await createRedisTier({ ...config.redis, keyPrefix: config.keyPrefix, connectTimeoutMs: Math.max(config.tierTimeoutMs, 1000), logger })
+    ? await createRedisTier({ ...config.redis, connectTimeoutMs: Math.max(config.tierTimeoutMs, 1000), logger })
     : undefined;
   if (redis) shared.push(redis.tier);
   const postgres = postgresUrl ? createPostgresTier({ url: postgresUrl, timeoutMs: config.tierTimeoutMs, logger }) : undefined;

@@ -20,7 +20,6 @@ export interface RedisTierOptions {
   /** redis://host:port — or several, comma-separated, for a Redis Cluster's seed nodes. */
   url: string;
   cluster?: boolean;
-  keyPrefix: string;
   connectTimeoutMs: number;
   logger: Logger;
 }
@@ -55,9 +54,10 @@ export function createRedisConnection({ url, cluster, connectTimeoutMs, logger }
   return connection;
 }
 
-function redisTagStore(connection: RedisConnection, keyPrefix: string): TagStore {
-  // One hash slot for every tag key ({tags}), so MGET works on a cluster too.
-  const tagKey = (tag: string) => `${keyPrefix}{tags}:${tag}`;
+function redisTagStore(connection: RedisConnection): TagStore {
+  // One hash slot for every tag key ({tags}), so MGET works on a cluster too. Tags arrive
+  // prefixed by the chain.
+  const tagKey = (tag: string) => `{tags}:${tag}`;
   return {
     async times(tags) {
       if (tags.length === 0) return [];
@@ -87,5 +87,5 @@ export async function createRedisTier(options: RedisTierOptions): Promise<{ tier
   const close = async () => {
     await connection.close().catch(() => connection.destroy());
   };
-  return { tier: new KeyvTier('redis', keyv, redisTagStore(connection, options.keyPrefix), options.logger, close), connection };
+  return { tier: new KeyvTier('redis', keyv, redisTagStore(connection), options.logger, close), connection };
 }

@@ -16,6 +16,8 @@ export interface RecordedQuery {
 export interface TestDatabase extends DatabaseHandle {
   /** Every statement drizzle sent, in order; tests clear it between steps. */
   queries: RecordedQuery[];
+  /** The connection string, for a Postgres server database. */
+  url?: string;
 }
 
 /** An in-process PGlite holding the seeded reference data, private to the caller. */
@@ -46,6 +48,7 @@ export async function seededPostgres(): Promise<TestDatabase> {
   return {
     ...handle,
     queries,
+    url: databaseUrl(name),
     async close() {
       await handle.close();
       await withAdminClient((c) => c.query(`drop database if exists ${name} with (force)`));

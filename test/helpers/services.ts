@@ -3,6 +3,9 @@ import pg from 'pg';
 /** The shared Postgres of this machine (trust auth); override with TEST_DATABASE_URL. */
 export const postgresAdminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** The shared Redis of this machine; override with TEST_REDIS_URL. Never flushed: tests use key prefixes. */
+export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 export function databaseUrl(name: string): string {
   const url = new URL(postgresAdminUrl);
   url.pathname = `/${name}`;
