@@ -16,6 +16,8 @@ export interface CacheEntry<V = unknown> {
 export interface EncodedEntry<V = unknown> {
   entry: CacheEntry<V>;
   text: string;
+  /** Memory the decoded entry takes, near enough for a byte-bounded LRU (not the compressed size). */
+  bytes: number;
 }
 
 interface Meta {
@@ -44,22 +46,25 @@ export function encodeEntry<V>(entry: CacheEntry<V>, compressAbove: number): Enc
   if (payload === undefined) throw new TypeError('cache values must be JSON-serialisable');
   const meta: Meta = { c: entry.createdAt, f: entry.freshUntil, s: entry.staleUntil, t: entry.tags };
   if (raw) meta.r = 1;
+  const bytes = estimateBytes(payload);
   if (Buffer.byteLength(payload) > compressAbove) {
     payload = brotliCompressSync(payload, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }).toString('base64');
     meta.z = 1;
   }
-  return { entry, text: `${JSON.stringify(meta)}\n${payload}` };
+  return { entry, text: `${JSON.stringify(meta)}\n${payload}`, bytes };
 }
 
-export function decodeEntry<V = unknown>(text: string): CacheEntry<V> {
+export function decodeEntry<V = unknown>(text: string): EncodedEntry<V> {
   const newline = text.indexOf('\n');
   if (newline < 0) throw new CorruptEntryError('no header line');
   let meta: Meta;
   let value: V;
+  let bytes: number;
   try {
     meta = JSON.parse(text.slice(0, newline));
     let payload = text.slice(newline + 1);
     if (meta.z) payload = brotliDecompressSync(Buffer.from(payload, 'base64')).toString('utf8');
+    bytes = estimateBytes(payload);
     value = meta.r ? (payload as V) : JSON.parse(payload);
   } catch (err) {
     throw new CorruptEntryError(`undecodable entry: ${(err as Error).message}`);
@@ -67,10 +72,10 @@ export function decodeEntry<V = unknown>(text: string): CacheEntry<V> {
   if (typeof meta.c !== 'number' || typeof meta.s !== 'number' || !Array.isArray(meta.t)) {
     throw new CorruptEntryError('header lacks its times or tags');
   }
-  return { value, createdAt: meta.c, freshUntil: meta.f, staleUntil: meta.s, tags: meta.t };
+  return { entry: { value, createdAt: meta.c, freshUntil: meta.f, staleUntil: meta.s, tags: meta.t }, text, bytes };
 }
 
-/** Bytes an entry holds in memory, near enough for a byte-bounded LRU. */
-export function approximateSize(encoded: EncodedEntry): number {
-  return encoded.text.length * 2 + 64;
+/** JavaScript strings take two bytes a character; objects take about that of their JSON. */
+function estimateBytes(payload: string): number {
+  return payload.length * 2 + 128;
 }

@@ -85,7 +85,7 @@ export class KeyvTier implements SharedTier {
   private decode(key: string, text: string | undefined): EncodedEntry | undefined {
     if (text === undefined) return undefined;
     try {
-      return { entry: decodeEntry(text), text };
+      return decodeEntry(text);
     } catch (err) {
       if (!(err instanceof CorruptEntryError)) throw err;
       this.logger.warn({ tier: this.name, key, err: err.message }, 'corrupt cache entry deleted');

@@ -1,7 +1,7 @@
 import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger.ts';
-import { approximateSize, type CacheEntry, type EncodedEntry } from './entry.ts';
+import type { CacheEntry, EncodedEntry } from './entry.ts';
 
 export interface MemoryTierOptions {
   /** Upper bound of the bytes the tier holds. */
@@ -59,7 +59,7 @@ export class MemoryTier {
   }
 
   async set(key: string, encoded: EncodedEntry, ttlCapMs = Number.POSITIVE_INFINITY): Promise<void> {
-    const size = approximateSize(encoded);
+    const size = encoded.bytes;
     const ttl = Math.min(encoded.entry.staleUntil - Date.now(), ttlCapMs);
     if (size > this.maxEntryBytes || ttl <= 0) {
       // Too large for memory, or already gone: make sure no older copy stays behind.
