@@ -7,6 +7,8 @@ export interface HealthOptions {
   path?: string;
   /** Named dependency checks; each resolves when its dependency answers. Default: none. */
   checks?: Record<string, HealthCheck>;
+  /** Checks whose failure degrades service without stopping it (cache tiers). Default: none. */
+  optional?: readonly string[];
   /** A check slower than this counts as down. Default: 1000 ms. */
   timeoutMs?: number;
 }
@@ -35,21 +37,25 @@ async function run(check: HealthCheck, timeoutMs: number): Promise<CheckResult> 
   }
 }
 
-/** Answers `path` with the state of every dependency: 200 when all are up, 503 otherwise. */
-export function useHealth({ path = '/health', checks = {}, timeoutMs = 1000 }: HealthOptions = {}): Plugin {
+/**
+ * Yoga answers `/health` itself by default: move its liveness check (`healthCheckEndpoint`)
+ * when this plugin takes that path.
+ *
+ * Answers `path` with the state of every dependency: `healthy` (200) when all are up,
+ * `degraded` (200) when only optional ones are down, `down` (503) otherwise.
+ */
+export function useHealth({ path = '/health', checks = {}, optional = [], timeoutMs = 1000 }: HealthOptions = {}): Plugin {
   return {
     async onRequest({ url, fetchAPI, endResponse }) {
       if (url.pathname !== path) return;
       const names = Object.keys(checks);
       const results = await Promise.all(names.map((name) => run(checks[name]!, timeoutMs)));
-      const healthy = results.every((r) => r.status === 'up');
-      const body = {
-        status: healthy ? 'healthy' : 'down',
-        checks: Object.fromEntries(names.map((name, i) => [name, results[i]])),
-      };
+      const down = names.filter((_, i) => results[i]!.status === 'down');
+      const status = down.length === 0 ? 'healthy' : down.every((name) => optional.includes(name)) ? 'degraded' : 'down';
+      const body = { status, checks: Object.fromEntries(names.map((name, i) => [name, results[i]])) };
       endResponse(
         new fetchAPI.Response(JSON.stringify(body), {
-          status: healthy ? 200 : 503,
+          status: status === 'down' ? 503 : 200,
           headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
         }),
       );

@@ -20,6 +20,8 @@ export type Database = PgDatabase<PgQueryResultHKT, Tables>;
 export interface DatabaseHandle {
   db: Database;
   kind: Config['database']['kind'];
+  /** The in-process PGlite, in the embedded mode: the cache tier reaches it over pglite-socket. */
+  pglite?: PGlite;
   /** Applies the drizzle-kit migrations; safe to run from several instances at once. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
@@ -83,6 +85,7 @@ export function pgliteDatabase(client: PGlite, { onQuery }: OpenDatabaseOptions)
   return {
     db,
     kind: 'pglite',
+    pglite: client,
     // PGlite is one in-process session, so there is nobody to race with.
     migrate: () => migratePglite(db, { migrationsFolder }),
     async ping() {

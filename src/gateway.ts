@@ -4,13 +4,31 @@ import { useHealth } from '../plugins/use-health.ts';
 import { schema } from '../schema/index.ts';
 import { createCatalog } from './catalog/index.ts';
 import { createContext, type Context } from './context.ts';
+import type { CacheChain } from './cache/chain.ts';
 import type { DatabaseHandle } from './database.ts';
 import { exampleQuery } from './example-query.ts';
 import { toYogaLogger, type Logger } from './logger.ts';
 
 export interface GatewayDeps {
   database: DatabaseHandle;
+  /** The tier chain; the response cache (next) reads through it. */
+  cache?: CacheChain;
   logger: Logger;
+}
+
+/** A cache tier is up while its breaker lets calls through. */
+function cacheTierChecks(cache: CacheChain | undefined): Record<string, () => Promise<void>> {
+  if (!cache) return {};
+  const names = Object.keys(cache.stats().tiers).filter((name) => name !== 'memory');
+  return Object.fromEntries(
+    names.map((name) => [
+      `cache.${name}`,
+      async () => {
+        const breaker = cache.stats().tiers[name as 'redis']?.breaker;
+        if (breaker !== 'closed') throw new Error(`breaker ${breaker}: calls skipped`);
+      },
+    ]),
+  );
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context>;
@@ -19,7 +37,8 @@ export type Gateway = YogaServerInstance<Record<string, never>, Context>;
  * The whole gateway as a fetch handler, built from its dependencies. It opens nothing and
  * listens nowhere: the server (or a test) owns the clients and closes them.
  */
-export function createGateway({ database, logger }: GatewayDeps): Gateway {
+export function createGateway({ database, cache, logger }: GatewayDeps): Gateway {
+  const cacheChecks = cacheTierChecks(cache);
   const catalog = createCatalog(database.db);
   let graphiqlPage: string | undefined;
   return createYoga<Record<string, never>, Context>({
@@ -33,6 +52,8 @@ export function createGateway({ database, logger }: GatewayDeps): Gateway {
     // The page inlines GraphiQL's scripts and styles, so it works with no internet; it is
     // 9 MB of text, rendered once.
     renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
-    plugins: [useHealth({ checks: { database: () => database.ping() } })],
+    plugins: [
+      useHealth({ checks: { database: () => database.ping(), ...cacheChecks }, optional: Object.keys(cacheChecks) }),
+    ],
   });
 }

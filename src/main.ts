@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { seedReferenceData } from '../drizzle/seed/seed.ts';
+import { createPostgresTier } from './cache/postgres-tier.ts';
+import { cachePostgresUrl } from './cache-backend.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './database.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -64,6 +66,30 @@ program
     await withDatabase(logger, config, async (database) => {
       await database.migrate();
       logSeedSummary(logger, await seedReferenceData(database.db, { onProgress: progressLogger(logger) }));
+    });
+  });
+
+const cacheCommand = program.command('cache').description('the tier chain');
+
+cacheCommand
+  .command('prune')
+  .description('delete expired entries and tag invalidations from the Postgres tier, in batches')
+  .option('--batch <rows>', 'rows deleted per statement', '1000')
+  .action(async (options: { batch: string }) => {
+    const batch = Number(options.batch);
+    if (!Number.isInteger(batch) || batch < 1) program.error(`--batch must be a whole number above 0; received ${options.batch}`);
+    const { config, logger } = setup();
+    await withDatabase(logger, config, async (database) => {
+      await database.migrate();
+      const backend = await cachePostgresUrl(config, database);
+      const tier = createPostgresTier({ url: backend.url, timeoutMs: 30_000, logger });
+      try {
+        const removed = await tier.prune(batch);
+        logger.info(removed, `pruned ${removed.entries} expired entries and ${removed.tags} tag invalidations`);
+      } finally {
+        await tier.close();
+        await backend.close();
+      }
     });
   });
 

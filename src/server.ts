@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
+import { createCache } from './cache/create-cache.ts';
+import { cachePostgresUrl } from './cache-backend.ts';
 import { openDatabase } from './database.ts';
 import { createGateway } from './gateway.ts';
 import type { Logger } from './logger.ts';
@@ -21,14 +23,24 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 /** Builds every client from the config, serves the gateway, and closes them all on close(). */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const database = await openDatabase(config.database, { logger });
+  const closers: (() => Promise<void>)[] = [() => database.close()];
+  // Closed in reverse order of opening: the cache before the database it talks to.
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
   try {
     await prepareDatabase(database, logger);
-    const gateway = createGateway({ database, logger });
+    const cacheBackend = await cachePostgresUrl(config, database);
+    closers.push(() => cacheBackend.close());
+    const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url });
+    closers.push(() => cache.close());
+    const gateway = createGateway({ database, cache: cache.chain, logger });
     const server = createServer(gateway);
     const address = await listen(server, config.port, config.host);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${address.port}/graphql`;
-    logger.info({ url, database: database.kind }, `Contrail is serving GraphiQL at ${url}`);
+    const tiers = ['memory', ...(config.cache.redis ? ['redis'] : []), 'postgres'].join(' → ');
+    logger.info({ url, database: database.kind, cache: tiers }, `Contrail is serving GraphiQL at ${url}`);
     return {
       url,
       async close() {
@@ -36,11 +48,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await database.close();
+        await closeAll();
       },
     };
   } catch (err) {
-    await database.close();
+    await closeAll();
     throw err;
   }
 }

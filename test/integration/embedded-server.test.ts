@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -50,7 +51,8 @@ describe('npm start on a fresh machine (embedded PGlite)', () => {
 
       const health = await fetch(new URL('/health', server.url));
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'healthy', checks: { database: { status: 'up' } } });
+      // The embedded cache: memory → Postgres, the Postgres tier reaching PGlite over pglite-socket.
+      expect(await health.json()).toMatchObject({ status: 'healthy', checks: { database: { status: 'up' }, 'cache.postgres': { status: 'up' } } });
     } finally {
       await server.close();
     }
@@ -89,6 +91,20 @@ describe.skipIf(!hasPostgres)('the contrail CLI against a Postgres server', () =
     expect(summary.counts.airports).toBeGreaterThan(7600);
     const unlinked = messages.find((m) => m.routesWithUnknownOrigin !== undefined);
     expect(unlinked.routesWithUnknownOrigin).toBeGreaterThan(0);
+  });
+
+  it('prunes the Postgres cache tier on demand', async () => {
+    const run = promisify(execFile);
+    const env = { ...process.env, DATABASE_URL: databaseUrl(name), LOG_LEVEL: 'info' };
+    const client = new pg.Client({ connectionString: databaseUrl(name) });
+    await client.connect();
+    await client.query(`INSERT INTO cache_entries (key, value) SELECT 'expired:' || i, '1|{}' || chr(10) || '1' FROM generate_series(1, 2500) i`);
+    await client.query(`INSERT INTO cache_entries (key, value) VALUES ('alive', '${Date.now() + 60_000}|x')`);
+    const { stdout } = await run('node', ['src/contrail.mjs', 'cache', 'prune', '--batch', '1000'], { cwd: root, env });
+    const { rows } = await client.query('SELECT key FROM cache_entries');
+    await client.end();
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ entries: 2500 });
+    expect(rows).toEqual([{ key: 'alive' }]);
   });
 
   it('refuses an invalid configuration with a message and exit code 1', async () => {
