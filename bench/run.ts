@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { measure, type LoadSpec, type PhaseResult } from './measure.ts';
 import { freePort, hasTaskset, pinSelf, startNode, type Started } from './processes.ts';
+import { runTierBench } from './tiers.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -55,6 +56,17 @@ function print(rows: Row[]) {
 }
 
 async function main() {
+  const only = process.env.BENCH_ONLY;
+  const results: Record<string, unknown> = {};
+  if (only !== 'tiers') results.http = await httpBench();
+  if (only !== 'http') results.tiers = await runTierBench();
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  console.log(`\nresults written to ${file}`);
+}
+
+async function httpBench() {
   pinSelf(LOAD_CORE);
   console.log(
     `bench: ${seconds}s phases after 3s warm-up, ${connections} connections; ` +
@@ -100,11 +112,7 @@ async function main() {
   const [cold, limit] = [rows[0]!, rows[1]!];
   const ratio = cold.cpuMicrosPerRequest / limit.cpuMicrosPerRequest;
   console.log(`gateway / bare, by CPU per request: ${ratio.toFixed(1)}× (${cold.cpuMicrosPerRequest.toFixed(0)} µs vs ${limit.cpuMicrosPerRequest.toFixed(1)} µs)`);
-
-  mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, JSON.stringify({ seconds, connections, rows, ratio }, null, 2));
-  console.log(`results written to ${file}`);
+  return { seconds, connections, rows, ratio };
 }
 
 main().catch((err) => {

@@ -82,10 +82,13 @@ export class CacheChain {
   private readonly refreshing = new Set<string>();
   private readonly refreshes = { started: 0, failed: 0 };
   private bus?: InvalidationBus;
+  // Publishing goes to Redis too: a frozen Redis must not hold writes up.
+  private readonly busGuard: TierGuard;
 
   constructor(private readonly options: CacheChainOptions) {
     this.memory = options.memory;
     this.bus = options.bus;
+    this.busGuard = new TierGuard({ tier: 'redis', logger: options.logger, ...options.guard });
     this.shared = options.shared.map((tier) => ({
       tier,
       guard: new TierGuard({ tier: tier.name, logger: options.logger, ...options.guard }),
@@ -195,14 +198,14 @@ export class CacheChain {
       }),
     );
     // Other instances may hold an older value of these keys in memory.
-    await this.publish({ keys: encoded.map((e) => e.key) });
+    this.publish({ keys: encoded.map((e) => e.key) });
   }
 
   async delete(keys: string | readonly string[]): Promise<void> {
     const ks = (typeof keys === 'string' ? [keys] : keys).map((key) => this.key(key));
     await this.memory.delete(ks);
     await Promise.all(this.shared.map((level) => level.guard.run('delete', () => level.tier.delete(ks), undefined)));
-    await this.publish({ keys: ks });
+    this.publish({ keys: ks });
   }
 
   /**
@@ -219,7 +222,7 @@ export class CacheChain {
     await Promise.all(
       this.shared.map((level) => level.guard.run('invalidateTags', () => level.tier.invalidateTags(tags, at, lifetime), undefined)),
     );
-    await this.publish({ tags: [...tags], at });
+    this.publish({ tags: [...tags], at });
   }
 
   /**
@@ -313,9 +316,13 @@ export class CacheChain {
     return this.bus?.healthy ? Number.POSITIVE_INFINITY : this.options.memorySafetyTtlMs;
   }
 
-  private async publish(message: Omit<BusMessage, 'from'>): Promise<void> {
-    if (!this.bus) return;
-    await this.bus.publish(message).catch((err: Error) => this.options.logger.debug({ err: err.message }, 'bus publish failed'));
+  /**
+   * Tells the other instances, without waiting: the shared tiers already hold the truth, and
+   * the bus only shortens how long another instance's memory may lag behind it.
+   */
+  private publish(message: Omit<BusMessage, 'from'>): void {
+    const bus = this.bus;
+    if (bus) void this.busGuard.run('publish', () => bus.publish(message), undefined);
   }
 
   private entry<V>(value: V, { ttl, grace = 0, tags = [], createdAt = Date.now() }: SetOptions): CacheEntry<V> {

@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheChain } from '../../src/cache/chain.ts';
 
+import { createCache } from '../../src/cache/create-cache.ts';
+import { loadConfig } from '../../src/config.ts';
 import { chain, postgresTier, redisTier, sleep, uniquePrefix } from '../helpers/cache.ts';
 import { testLogger } from '../helpers/databases.ts';
 import { missingServer, ownPostgres, ownRedis, type OwnedPostgres, type OwnedRedis } from '../helpers/servers.ts';
@@ -70,6 +72,24 @@ describe.skipIf(missingServer('redis'))('when Redis fails', () => {
       await c.set('after-thaw', 1, { ttl: 60_000 });
       return c.stats().tiers.redis!.breaker === 'closed';
     });
+  });
+
+  it('frozen under a full instance (with its bus): writes, reads and invalidations still return promptly', async () => {
+    const config = loadConfig({ REDIS_URL: redis.url, CACHE_KEY_PREFIX: uniquePrefix('frozen-bus'), CACHE_TIER_TIMEOUT_MS: String(TIMEOUT) }).cache;
+    const cache = await createCache({ config, logger: testLogger });
+    try {
+      redis.freeze();
+      const calls: (() => Promise<unknown>)[] = [
+        () => cache.chain.set('k', 'v', { ttl: 60_000, tags: ['T'] }),
+        () => cache.chain.get('other'),
+        () => cache.chain.invalidateTags(['T']),
+        () => cache.chain.delete('k'),
+      ];
+      for (const call of calls) expect((await timed(call)).ms).toBeLessThan(TIMEOUT + 150);
+    } finally {
+      redis.thaw();
+      await cache.close();
+    }
   });
 
   it('killed: a miss within a few ms; restarted on the same port, it serves again by itself', async () => {
