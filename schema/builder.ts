@@ -1,5 +1,9 @@
 import SchemaBuilder from '@pothos/core';
+import DirectivesPlugin from '@pothos/plugin-directives';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { createGraphQLError } from 'graphql-yoga';
+import type { Viewer } from '../src/auth/viewer.ts';
 import type { AircraftTypeRow, AirlineRow, AirportRow, CountryRow, RouteRow } from '../drizzle/schema/index.ts';
 import type { Context } from '../src/context.ts';
 
@@ -7,7 +11,9 @@ import type { Context } from '../src/context.ts';
 export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
+  AuthScopes: { admin: boolean; authenticated: boolean };
   Objects: {
+    Viewer: Viewer;
     Airport: AirportRow;
     Airline: AirlineRow;
     Route: RouteRow;
@@ -15,8 +21,16 @@ export const builder = new SchemaBuilder<{
     AircraftType: AircraftTypeRow;
   };
 }>({
-  plugins: [RelayPlugin],
+  // scope-auth first, as its docs require: it wraps every other plugin's resolvers.
+  plugins: [ScopeAuthPlugin, DirectivesPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({ admin: ctx.viewer.kind === 'admin', authenticated: ctx.viewer.kind !== 'anonymous' }),
+    unauthorizedError: (_parent, ctx) =>
+      createGraphQLError(ctx.viewer.kind === 'anonymous' ? 'Sign in to see this field.' : 'You may not see this field.', {
+        extensions: { code: ctx.viewer.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
+      }),
+  },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',

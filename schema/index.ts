@@ -4,5 +4,6 @@ import './airline.ts';
 import './airport.ts';
 import './country.ts';
 import './route.ts';
+import './viewer.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

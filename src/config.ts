@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { AuthConfig } from './auth/authenticator.ts';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -20,6 +21,12 @@ const envSchema = z.object({
   CACHE_COMPRESS_ABOVE_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(8192)),
   CACHE_MAX_LIFETIME_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(7 * 24 * 3600 * 1000)),
   CACHE_PRUNE_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(60_000)),
+  JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  JWT_JWKS_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().optional()),
+  JWT_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
+  JWT_CLOCK_TOLERANCE_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(30)),
+  API_KEY_CACHE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(5000)),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -32,6 +39,7 @@ export type Config = {
   /** Where the reference data and caches live: a Postgres server, or PGlite in a folder. */
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   cache: CacheConfig;
+  auth: AuthConfig;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -86,6 +94,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       compressAboveBytes: e.CACHE_COMPRESS_ABOVE_BYTES,
       maxLifetimeMs: e.CACHE_MAX_LIFETIME_MS,
       pruneIntervalMs: e.CACHE_PRUNE_INTERVAL_MS,
+    },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_S,
+      apiKeyCacheMs: e.API_KEY_CACHE_MS,
     },
     logLevel: e.LOG_LEVEL,
   };

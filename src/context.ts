@@ -1,13 +1,15 @@
+import type { Viewer } from './auth/viewer.ts';
 import type { Catalog } from './catalog/index.ts';
 import type { Database } from './database.ts';
 import { createLoaders, type Loaders } from './loaders/index.ts';
 
-/** What every resolver receives: loaders made for this request, and the catalog's listings. */
+/** What every resolver receives: who is asking, loaders made for this request, the catalog's listings. */
 export interface Context {
+  viewer: Viewer;
   loaders: Loaders;
   catalog: Catalog;
 }
 
-export function createContext(db: Database, catalog: Catalog): Context {
-  return { loaders: createLoaders(db), catalog };
+export function createContext(db: Database, catalog: Catalog, viewer: Viewer): Context {
+  return { viewer, loaders: createLoaders(db), catalog };
 }

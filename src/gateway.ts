@@ -1,9 +1,12 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useAuth } from '../plugins/use-auth.ts';
 import { useHealth } from '../plugins/use-health.ts';
 import { schema } from '../schema/index.ts';
 import { createCatalog } from './catalog/index.ts';
 import { createContext, type Context } from './context.ts';
+import type { Authenticate } from './auth/authenticator.ts';
+import { AuthenticationError } from './auth/viewer.ts';
 import type { CacheChain } from './cache/chain.ts';
 import type { DatabaseHandle } from './database.ts';
 import { exampleQuery } from './example-query.ts';
@@ -11,6 +14,8 @@ import { toYogaLogger, type Logger } from './logger.ts';
 
 export interface GatewayDeps {
   database: DatabaseHandle;
+  /** Verifies credentials; see src/auth/authenticator.ts. */
+  authenticate: Authenticate;
   /** The tier chain; the response cache (next) reads through it. */
   cache?: CacheChain;
   logger: Logger;
@@ -37,13 +42,14 @@ export type Gateway = YogaServerInstance<Record<string, never>, Context>;
  * The whole gateway as a fetch handler, built from its dependencies. It opens nothing and
  * listens nowhere: the server (or a test) owns the clients and closes them.
  */
-export function createGateway({ database, cache, logger }: GatewayDeps): Gateway {
+export function createGateway({ database, authenticate, cache, logger }: GatewayDeps): Gateway {
   const cacheChecks = cacheTierChecks(cache);
+  const auth = useAuth({ authenticate, isAuthenticationError: (err) => err instanceof AuthenticationError });
   const catalog = createCatalog(database.db);
   let graphiqlPage: string | undefined;
   return createYoga<Record<string, never>, Context>({
     schema,
-    context: () => createContext(database.db, catalog),
+    context: ({ request }) => createContext(database.db, catalog, auth.principalOf(request)),
     logging: toYogaLogger(logger),
     landingPage: false,
     // Liveness stays with Yoga; /health (below) reports the dependencies.
@@ -53,6 +59,7 @@ export function createGateway({ database, cache, logger }: GatewayDeps): Gateway
     // 9 MB of text, rendered once.
     renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
     plugins: [
+      auth,
       useHealth({ checks: { database: () => database.ping(), ...cacheChecks }, optional: Object.keys(cacheChecks) }),
     ],
   });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { seedReferenceData } from '../drizzle/seed/seed.ts';
+import { createPartner, revokePartner } from './auth/partner-keys.ts';
 import { createPostgresTier } from './cache/postgres-tier.ts';
 import { cachePostgresUrl } from './cache-backend.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -66,6 +67,34 @@ program
     await withDatabase(logger, config, async (database) => {
       await database.migrate();
       logSeedSummary(logger, await seedReferenceData(database.db, { onProgress: progressLogger(logger) }));
+    });
+  });
+
+const partnerCommand = program.command('partner').description('partner API keys');
+
+partnerCommand
+  .command('create <name>')
+  .description('create a partner and print its API key (shown this once; only its hash is stored)')
+  .action(async (name: string) => {
+    const { config, logger } = setup();
+    await withDatabase(logger, config, async (database) => {
+      await database.migrate();
+      const { partner, key } = await createPartner(database.db, name);
+      logger.info({ partner: partner.name, id: partner.id }, 'partner created');
+      process.stdout.write(`${key}\n`);
+    });
+  });
+
+partnerCommand
+  .command('revoke <name>')
+  .description("revoke a partner's API key")
+  .action(async (name: string) => {
+    const { config, logger } = setup();
+    await withDatabase(logger, config, async (database) => {
+      await database.migrate();
+      const partner = await revokePartner(database.db, name);
+      if (!partner) return program.error(`no partner named ${JSON.stringify(name)}`);
+      logger.info({ partner: partner.name, id: partner.id }, 'partner key revoked');
     });
   });
 

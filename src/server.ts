@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
+import { createAuthenticator } from './auth/authenticator.ts';
 import { createCache } from './cache/create-cache.ts';
 import { cachePostgresUrl } from './cache-backend.ts';
 import { openDatabase } from './database.ts';
@@ -34,7 +35,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     closers.push(() => cacheBackend.close());
     const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url });
     closers.push(() => cache.close());
-    const gateway = createGateway({ database, cache: cache.chain, logger });
+    const authenticate = createAuthenticator(config.auth, database.db);
+    const gateway = createGateway({ database, authenticate, cache: cache.chain, logger });
     const server = createServer(gateway);
     const address = await listen(server, config.port, config.host);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -4,3 +4,4 @@ export * from './airlines.ts';
 export * from './aircraft-types.ts';
 export * from './routes.ts';
 export * from './cache.ts';
+export * from './partners.ts';

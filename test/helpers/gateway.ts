@@ -1,4 +1,5 @@
-import { createGateway, type Gateway } from '../../src/gateway.ts';
+import { createAuthenticator } from '../../src/auth/authenticator.ts';
+import { createGateway, type Gateway, type GatewayDeps } from '../../src/gateway.ts';
 import type { DatabaseHandle } from '../../src/database.ts';
 import { testLogger } from './databases.ts';
 
@@ -10,17 +11,22 @@ export interface GraphQLResponse<T = Record<string, any>> {
 export interface TestGateway {
   gateway: Gateway;
   /** POSTs one operation in-process, as a client would, and returns the parsed body. */
-  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
 }
 
-export function testGateway(database: DatabaseHandle): TestGateway {
-  const gateway = createGateway({ database, logger: testLogger });
+/** The HS256 secret test tokens are signed with. */
+export const testJwtSecret = 'contrail-test-secret-that-is-at-least-32-characters';
+
+export const testAuthConfig = { jwtSecret: testJwtSecret, clockToleranceSeconds: 5, apiKeyCacheMs: 0 };
+
+export function testGateway(database: DatabaseHandle, deps: Partial<GatewayDeps> = {}): TestGateway {
+  const gateway = createGateway({ database, authenticate: createAuthenticator(testAuthConfig, database.db), logger: testLogger, ...deps });
   return {
     gateway,
-    async query(query, variables) {
+    async query(query, variables, headers = {}) {
       const response = await gateway.fetch('http://contrail.test/graphql', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return response.json();

@@ -1,0 +1,18 @@
+import { builder } from './builder.ts';
+
+builder.objectType('Viewer', {
+  description: 'Who the gateway thinks is asking, from verified credentials.',
+  fields: (t) => ({
+    kind: t.exposeString('kind', { description: 'anonymous, user, partner, service or admin.' }),
+    id: t.exposeString('id', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.field({
+    type: 'Viewer',
+    description: 'The caller, as verified from its bearer token or API key.',
+    resolve: (_, __, ctx) => ctx.viewer,
+  }),
+}));
