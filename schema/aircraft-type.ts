@@ -1,6 +1,7 @@
-import { builder } from './builder.ts';
+import { builder, publicFor } from './builder.ts';
 
 builder.objectType('AircraftType', {
+  directives: publicFor('AircraftType'),
   description: 'An aircraft type from OpenFlights.',
   fields: (t) => ({
     name: t.exposeString('name'),

@@ -1,7 +1,8 @@
 import * as resolve from '../resolvers/airlines.ts';
-import { builder } from './builder.ts';
+import { builder, publicFor } from './builder.ts';
 
 builder.objectType('Airline', {
+  directives: publicFor('Airline'),
   description: 'An airline from OpenFlights, active or defunct.',
   fields: (t) => ({
     iata: t.exposeString('iata', { nullable: true, description: 'IATA code, e.g. BA. Defunct airlines may share one.' }),

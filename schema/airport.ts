@@ -1,7 +1,8 @@
 import * as resolve from '../resolvers/airports.ts';
-import { builder } from './builder.ts';
+import { builder, publicFor } from './builder.ts';
 
 builder.objectType('Airport', {
+  directives: publicFor('Airport'),
   description: 'An airport from OpenFlights.',
   fields: (t) => ({
     iata: t.exposeString('iata', { nullable: true, description: 'IATA code, e.g. JFK. Some small airports have none.' }),

@@ -3,7 +3,9 @@ import DirectivesPlugin from '@pothos/plugin-directives';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { createGraphQLError } from 'graphql-yoga';
+import type { CacheScope } from '../plugins/cache-control.ts';
 import type { Viewer } from '../src/auth/viewer.ts';
+import { defaultTtlSeconds } from '../src/cache-policy.ts';
 import type { AircraftTypeRow, AirlineRow, AirportRow, CountryRow, RouteRow } from '../drizzle/schema/index.ts';
 import type { Context } from '../src/context.ts';
 
@@ -12,6 +14,12 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
   AuthScopes: { admin: boolean; authenticated: boolean };
+  Directives: {
+    cacheControl: {
+      locations: 'OBJECT' | 'FIELD_DEFINITION' | 'INTERFACE' | 'UNION';
+      args: { maxAge?: number; scope?: CacheScope; grace?: number };
+    };
+  };
   Objects: {
     Viewer: Viewer;
     Airport: AirportRow;
@@ -24,6 +32,8 @@ export const builder = new SchemaBuilder<{
   // scope-auth first, as its docs require: it wraps every other plugin's resolvers.
   plugins: [ScopeAuthPlugin, DirectivesPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  // Keyed by name in extensions: the shape graphql-tools' printer and our policy reader expect.
+  directives: { useGraphQLToolsUnorderedDirectives: true },
   scopeAuth: {
     authScopes: (ctx) => ({ admin: ctx.viewer.kind === 'admin', authenticated: ctx.viewer.kind !== 'anonymous' }),
     unauthorizedError: (_parent, ctx) =>
@@ -41,3 +51,8 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({ description: 'Aviation reference data: airports, airlines, routes and countries.' });
+
+/** The @cacheControl directive for a type: shared by everyone, fresh for its TTL in our policy table. */
+export function publicFor(type: keyof typeof defaultTtlSeconds) {
+  return { cacheControl: { maxAge: defaultTtlSeconds[type], scope: 'PUBLIC' as const } };
+}

@@ -1,8 +1,9 @@
 import * as resolve from '../resolvers/countries.ts';
 import { DEFAULT_NESTED_LIST, MAX_NESTED_LIST } from '../resolvers/airports.ts';
-import { builder } from './builder.ts';
+import { builder, publicFor } from './builder.ts';
 
 builder.objectType('Country', {
+  directives: publicFor('Country'),
   description: 'A country or territory from OurAirports.',
   fields: (t) => ({
     code: t.exposeString('code', { description: 'ISO 3166-1 alpha-2.' }),

@@ -1,3 +1,4 @@
+import { cacheControlDirective } from '../plugins/cache-control.ts';
 import { builder } from './builder.ts';
 import './aircraft-type.ts';
 import './airline.ts';
@@ -6,4 +7,4 @@ import './country.ts';
 import './route.ts';
 import './viewer.ts';
 
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = builder.toSchema({ sortSchema: true, directives: [cacheControlDirective] });

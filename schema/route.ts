@@ -1,7 +1,8 @@
 import * as resolve from '../resolvers/routes.ts';
-import { builder } from './builder.ts';
+import { builder, publicFor } from './builder.ts';
 
 builder.objectType('Route', {
+  directives: publicFor('Route'),
   description: 'A scheduled route as OpenFlights publishes it: one airline between two airports.',
   fields: (t) => ({
     airline: t.field({ type: 'Airline', nullable: true, description: 'Null when OpenFlights does not know the airline.', resolve: resolve.routeAirline }),

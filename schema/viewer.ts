@@ -1,6 +1,8 @@
+import { defaultTtlSeconds } from '../src/cache-policy.ts';
 import { builder } from './builder.ts';
 
 builder.objectType('Viewer', {
+  directives: { cacheControl: { maxAge: defaultTtlSeconds.Viewer, scope: 'PRIVATE' } },
   description: 'Who the gateway thinks is asking, from verified credentials.',
   fields: (t) => ({
     kind: t.exposeString('kind', { description: 'anonymous, user, partner, service or admin.' }),
