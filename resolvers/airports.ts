@@ -55,3 +55,45 @@ export function routesTo(airport: AirportRow, args: { first?: number | null }, c
   const first = parseCount('first', args.first, MAX_NESTED_LIST) ?? DEFAULT_NESTED_LIST;
   return ctx.loaders.routesTo.load({ key: airport.id, first });
 }
+
+export interface AirportInput {
+  name?: string | null;
+  city?: string | null;
+  timezone?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+}
+
+const timezones = new Set(Intl.supportedValuesOf('timeZone'));
+
+/** A reference-data correction (admin only, enforced in the schema). */
+export async function updateAirport(_: unknown, args: { iata: string; input: AirportInput }, ctx: Context): Promise<AirportRow> {
+  const iata = parseCode('airportIata', 'iata', args.iata);
+  const { name, city, timezone, latitude, longitude } = args.input;
+  const patch: Record<string, string | number> = {};
+  if (name != null) {
+    if (!name.trim() || name.length > 200) throw badUserInput('input', '"input.name" must be 1 to 200 characters.');
+    patch.name = name.trim();
+  }
+  if (city != null) patch.city = city.trim();
+  if (timezone != null) {
+    if (!timezones.has(timezone)) throw badUserInput('input', `"input.timezone" must be an IANA time zone such as "America/New_York"; received ${JSON.stringify(timezone)}.`);
+    patch.timezone = timezone;
+  }
+  if (latitude != null) {
+    if (Math.abs(latitude) > 90) throw badUserInput('input', `"input.latitude" must be between -90 and 90; received ${latitude}.`);
+    patch.latitude = latitude;
+  }
+  if (longitude != null) {
+    if (Math.abs(longitude) > 180) throw badUserInput('input', `"input.longitude" must be between -180 and 180; received ${longitude}.`);
+    patch.longitude = longitude;
+  }
+  if (Object.keys(patch).length === 0) throw badUserInput('input', 'Pass at least one field to change.');
+  const airport = await ctx.loaders.airportByIata.load(iata);
+  if (!airport) throw badUserInput('iata', `No airport has the IATA code ${iata}.`);
+  const updated = await ctx.catalog.updateAirport(airport.id, patch);
+  if (!updated) throw badUserInput('iata', `No airport has the IATA code ${iata}.`);
+  ctx.loaders.airportById.clear(updated.id).prime(updated.id, updated);
+  ctx.loaders.airportByIata.clear(iata).prime(iata, updated);
+  return updated;
+}

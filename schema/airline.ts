@@ -1,8 +1,10 @@
+import type { AirlineRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/airlines.ts';
 import { builder, publicFor } from './builder.ts';
 
 builder.objectType('Airline', {
   directives: publicFor('Airline'),
+  extensions: { cacheTag: (a: AirlineRow) => `Airline:${a.id}` },
   description: 'An airline from OpenFlights, active or defunct.',
   fields: (t) => ({
     iata: t.exposeString('iata', { nullable: true, description: 'IATA code, e.g. BA. Defunct airlines may share one.' }),

@@ -1,8 +1,10 @@
+import type { AirportRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/airports.ts';
 import { builder, publicFor } from './builder.ts';
 
 builder.objectType('Airport', {
   directives: publicFor('Airport'),
+  extensions: { cacheTag: (a: AirportRow) => `Airport:${a.id}` },
   description: 'An airport from OpenFlights.',
   fields: (t) => ({
     iata: t.exposeString('iata', { nullable: true, description: 'IATA code, e.g. JFK. Some small airports have none.' }),
@@ -60,4 +62,25 @@ builder.queryFields((t) => ({
     { name: 'AirportConnection' },
     { name: 'AirportEdge' },
   ),
+}));
+
+const AirportInput = builder.inputType('AirportInput', {
+  description: 'A correction of reference data: only the fields given change.',
+  fields: (t) => ({
+    name: t.string(),
+    city: t.string(),
+    timezone: t.string({ description: 'IANA time zone, e.g. Europe/London.' }),
+    latitude: t.float(),
+    longitude: t.float(),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  updateAirport: t.field({
+    type: 'Airport',
+    description: 'Corrects an airport (admins only). Cached answers that contain it are invalidated before this returns.',
+    authScopes: { admin: true },
+    args: { iata: t.arg.string({ required: true }), input: t.arg({ type: AirportInput, required: true }) },
+    resolve: resolve.updateAirport,
+  }),
 }));

@@ -51,6 +51,7 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({ description: 'Aviation reference data: airports, airlines, routes and countries.' });
+builder.mutationType({ description: 'Changes; each invalidates the cached answers it affects.' });
 
 /** The @cacheControl directive for a type: shared by everyone, fresh for its TTL in our policy table. */
 export function publicFor(type: keyof typeof defaultTtlSeconds) {

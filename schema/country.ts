@@ -1,9 +1,11 @@
+import type { CountryRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/countries.ts';
 import { DEFAULT_NESTED_LIST, MAX_NESTED_LIST } from '../resolvers/airports.ts';
 import { builder, publicFor } from './builder.ts';
 
 builder.objectType('Country', {
   directives: publicFor('Country'),
+  extensions: { cacheTag: (c: CountryRow) => `Country:${c.code}` },
   description: 'A country or territory from OurAirports.',
   fields: (t) => ({
     code: t.exposeString('code', { description: 'ISO 3166-1 alpha-2.' }),

@@ -1,4 +1,6 @@
 import { cacheControlDirective } from '../plugins/cache-control.ts';
+import { tagEntities } from '../plugins/entity-tags.ts';
+import type { Context } from '../src/context.ts';
 import { builder } from './builder.ts';
 import './aircraft-type.ts';
 import './airline.ts';
@@ -7,4 +9,8 @@ import './country.ts';
 import './route.ts';
 import './viewer.ts';
 
-export const schema = builder.toSchema({ sortSchema: true, directives: [cacheControlDirective] });
+/** The schema; executing it records the entities each answer touched into `context.cacheTags`. */
+export const schema = tagEntities(
+  builder.toSchema({ sortSchema: true, directives: [cacheControlDirective] }),
+  (context: Context) => context.cacheTags,
+);

@@ -1,8 +1,10 @@
+import type { RouteRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/routes.ts';
 import { builder, publicFor } from './builder.ts';
 
 builder.objectType('Route', {
   directives: publicFor('Route'),
+  extensions: { cacheTag: (r: RouteRow) => `Route:${r.id}` },
   description: 'A scheduled route as OpenFlights publishes it: one airline between two airports.',
   fields: (t) => ({
     airline: t.field({ type: 'Airline', nullable: true, description: 'Null when OpenFlights does not know the airline.', resolve: resolve.routeAirline }),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { AuthConfig } from './auth/authenticator.ts';
+import { defaultTtlPolicy, type TtlPolicy } from './cache-policy.ts';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -27,6 +28,21 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),
   JWT_CLOCK_TOLERANCE_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(30)),
   API_KEY_CACHE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(5000)),
+  CACHE_TTL_OVERRIDES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return z.record(z.string(), z.number().int().positive()).parse(JSON.parse(text));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object of type name → seconds, e.g. {"Airport":600}' });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+  ),
+  RESPONSE_CACHE_EXTENSIONS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -40,6 +56,7 @@ export type Config = {
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   cache: CacheConfig;
   auth: AuthConfig;
+  responseCache: { ttl: TtlPolicy; extensions: boolean };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -102,6 +119,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       audience: e.JWT_AUDIENCE,
       clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_S,
       apiKeyCacheMs: e.API_KEY_CACHE_MS,
+    },
+    responseCache: {
+      ttl: { ...defaultTtlPolicy, overrides: e.CACHE_TTL_OVERRIDES ?? {} },
+      extensions: e.RESPONSE_CACHE_EXTENSIONS === 'true',
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -8,8 +8,10 @@ export interface Context {
   viewer: Viewer;
   loaders: Loaders;
   catalog: Catalog;
+  /** Entities this request touched (`Airport:3797`): cache tags for its answer, or what a mutation invalidates. */
+  cacheTags: Set<string>;
 }
 
 export function createContext(db: Database, catalog: Catalog, viewer: Viewer): Context {
-  return { viewer, loaders: createLoaders(db), catalog };
+  return { viewer, loaders: createLoaders(db), catalog, cacheTags: new Set() };
 }

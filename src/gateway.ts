@@ -2,11 +2,13 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useAuth } from '../plugins/use-auth.ts';
 import { useHealth } from '../plugins/use-health.ts';
+import { useResponseCache } from '../plugins/use-response-cache.ts';
 import { schema } from '../schema/index.ts';
 import { createCatalog } from './catalog/index.ts';
 import { createContext, type Context } from './context.ts';
 import type { Authenticate } from './auth/authenticator.ts';
-import { AuthenticationError } from './auth/viewer.ts';
+import { AuthenticationError, type Viewer } from './auth/viewer.ts';
+import { defaultTtlPolicy, ttlFor, type TtlPolicy } from './cache-policy.ts';
 import type { CacheChain } from './cache/chain.ts';
 import type { DatabaseHandle } from './database.ts';
 import { exampleQuery } from './example-query.ts';
@@ -16,8 +18,9 @@ export interface GatewayDeps {
   database: DatabaseHandle;
   /** Verifies credentials; see src/auth/authenticator.ts. */
   authenticate: Authenticate;
-  /** The tier chain; the response cache (next) reads through it. */
+  /** The tier chain the response cache reads through; without it nothing is cached. */
   cache?: CacheChain;
+  responseCache?: { ttl: TtlPolicy; extensions: boolean };
   logger: Logger;
 }
 
@@ -42,12 +45,26 @@ export type Gateway = YogaServerInstance<Record<string, never>, Context>;
  * The whole gateway as a fetch handler, built from its dependencies. It opens nothing and
  * listens nowhere: the server (or a test) owns the clients and closes them.
  */
-export function createGateway({ database, authenticate, cache, logger }: GatewayDeps): Gateway {
+export function createGateway({ database, authenticate, cache, responseCache: settings, logger }: GatewayDeps): Gateway {
   const cacheChecks = cacheTierChecks(cache);
   const auth = useAuth({ authenticate, isAuthenticationError: (err) => err instanceof AuthenticationError });
+  const ttl = settings?.ttl ?? defaultTtlPolicy;
+  const responseCache =
+    cache &&
+    useResponseCache<Viewer>({
+      cache,
+      schema,
+      principalOf: auth.principalOf,
+      ttlSeconds: (maxAge, viewer) => ttlFor(ttl, maxAge, viewer),
+      ttlOverride: (type) => ttl.overrides[type],
+      tagsOf: (context) => (context as Context).cacheTags,
+      mayBypass: (viewer) => viewer.kind === 'admin' || viewer.kind === 'service',
+      includeExtensions: settings?.extensions ?? true,
+      onError: (err, operation) => logger.warn({ err: (err as Error).message, operation }, 'response cache call failed'),
+    });
   const catalog = createCatalog(database.db);
   let graphiqlPage: string | undefined;
-  return createYoga<Record<string, never>, Context>({
+  const yoga = createYoga<Record<string, never>, Context>({
     schema,
     context: ({ request }) => createContext(database.db, catalog, auth.principalOf(request)),
     logging: toYogaLogger(logger),
@@ -60,7 +77,10 @@ export function createGateway({ database, authenticate, cache, logger }: Gateway
     renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
     plugins: [
       auth,
+      ...(responseCache ? [responseCache] : []),
       useHealth({ checks: { database: () => database.ping(), ...cacheChecks }, optional: Object.keys(cacheChecks) }),
     ],
   });
+  responseCache?.attach((request) => yoga.fetch(request));
+  return yoga;
 }

@@ -36,7 +36,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url });
     closers.push(() => cache.close());
     const authenticate = createAuthenticator(config.auth, database.db);
-    const gateway = createGateway({ database, authenticate, cache: cache.chain, logger });
+    const gateway = createGateway({ database, authenticate, cache: cache.chain, responseCache: config.responseCache, logger });
     const server = createServer(gateway);
     const address = await listen(server, config.port, config.host);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -82,3 +82,17 @@ const airportColumns = {
   altitude: airports.altitude,
   timezone: airports.timezone,
 };
+
+export interface AirportPatch {
+  name?: string;
+  city?: string;
+  timezone?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+/** Corrects an airport's reference data; returns the updated row, or null for an unknown id. */
+export async function updateAirport(db: Database, id: number, patch: AirportPatch): Promise<AirportRow | null> {
+  const [row] = await db.update(airports).set(patch).where(eq(airports.id, id)).returning();
+  return row ?? null;
+}

@@ -1,6 +1,6 @@
 import type { Database } from '../database.ts';
 import { findAirlines, type AirlineFilter } from './airlines.ts';
-import { findAirports, type AirportFilter } from './airports.ts';
+import { findAirports, updateAirport, type AirportFilter, type AirportPatch } from './airports.ts';
 import { listCountries } from './countries.ts';
 import type { KeysetPage } from './keyset.ts';
 import { findRoutes, type RouteFilter } from './routes.ts';
@@ -14,5 +14,6 @@ export function createCatalog(db: Database) {
     findAirlines: (filter: AirlineFilter, page: KeysetPage) => findAirlines(db, filter, page),
     findRoutes: (filter: RouteFilter, page: KeysetPage) => findRoutes(db, filter, page),
     listCountries: (filter: { continent?: string }) => listCountries(db, filter),
+    updateAirport: (id: number, patch: AirportPatch) => updateAirport(db, id, patch),
   };
 }

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CacheChain } from '../../src/cache/chain.ts';
+import { chain, uniquePrefix } from '../helpers/cache.ts';
+import { seededPglite, type TestDatabase } from '../helpers/databases.ts';
+import { testGateway, type TestGateway } from '../helpers/gateway.ts';
+import { bearer, token } from '../helpers/tokens.ts';
+
+let database: TestDatabase;
+let cache: CacheChain;
+let api: TestGateway;
+
+beforeAll(async () => {
+  database = await seededPglite();
+});
+afterAll(() => database.close());
+beforeEach(() => {
+  cache = chain({ keyPrefix: uniquePrefix('rc') });
+  api = testGateway(database, { cache });
+  database.queries.length = 0;
+});
+
+const airportQuery = 'query Airport($iata: String!) { airport(iata: $iata) { iata name city } }';
+
+async function post(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}, path = '/graphql') {
+  const response = await api.gateway.fetch(`http://contrail.test${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+describe('the response cache', () => {
+  it('answers a repeated query from memory, with the cache extension and HTTP caching headers', async () => {
+    const first = await post(airportQuery, { iata: 'JFK' });
+    expect(first.body.extensions.cache).toMatchObject({ hit: false, tier: 'origin', scope: 'PUBLIC', stale: false });
+    const statements = database.queries.length;
+    const second = await post(airportQuery, { iata: 'JFK' });
+    expect(second.body.data).toEqual(first.body.data);
+    expect(second.body.extensions.cache).toMatchObject({ hit: true, tier: 'memory', scope: 'PUBLIC', stale: false });
+    expect(database.queries.length).toBe(statements);
+    // Anonymous answers live 1.5 × the Airport hint of 43 200 s.
+    expect(second.headers.get('cache-control')).toMatch(/^public, max-age=6479\d$/);
+    expect(second.headers.get('vary')).toBe('Authorization, X-Api-Key');
+    expect(second.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(Number(second.headers.get('age'))).toBeGreaterThanOrEqual(0);
+  });
+
+  it('answers 304 Not Modified to a matching If-None-Match', async () => {
+    const first = await post(airportQuery, { iata: 'LHR' });
+    const again = await post(airportQuery, { iata: 'LHR' }, { 'if-none-match': first.headers.get('etag')! });
+    expect(again.status).toBe(304);
+    expect(again.body).toBeNull();
+  });
+
+  it('keys on the variables, whatever their order', async () => {
+    const query = 'query($iata: String!, $first: Int) { airport(iata: $iata) { routesFrom(first: $first) { stops } } }';
+    await post(query, { iata: 'JFK', first: 2 });
+    expect((await post(query, { first: 2, iata: 'JFK' })).body.extensions.cache.hit).toBe(true);
+    expect((await post(query, { iata: 'JFK', first: 3 })).body.extensions.cache.hit).toBe(false);
+  });
+
+  it('executes once for 50 concurrent identical misses', async () => {
+    const answers = await Promise.all(Array.from({ length: 50 }, () => post(airportQuery, { iata: 'CDG' })));
+    expect(new Set(answers.map((a) => JSON.stringify(a.body.data))).size).toBe(1);
+    expect(database.queries.length).toBe(1);
+    expect(answers.filter((a) => a.body.extensions.cache.hit === false).length).toBe(50);
+  });
+
+  it('keeps one entry for a PUBLIC query, whoever asks', async () => {
+    const users = await Promise.all(Array.from({ length: 50 }, (_, i) => token({ sub: `user-${i}` })));
+    await post(airportQuery, { iata: 'SFO' });
+    await Promise.all(users.map((jwt) => post(airportQuery, { iata: 'SFO' }, bearer(jwt))));
+    expect(cache.stats().memory.entries).toBe(1);
+    expect(database.queries.length).toBe(1);
+  });
+
+  it('gives each of 200 concurrent users only their own PRIVATE answer', async () => {
+    const users = await Promise.all(Array.from({ length: 200 }, (_, i) => token({ sub: `user-${i}`, name: `User ${i}` })));
+    const ask = () => Promise.all(users.map((jwt) => post('{ viewer { id name } }', {}, bearer(jwt))));
+    for (const round of [await ask(), await ask()]) {
+      round.forEach((answer, i) => expect(answer.body.data.viewer).toEqual({ id: `user-${i}`, name: `User ${i}` }));
+    }
+    expect(cache.stats().memory.entries).toBe(200);
+    expect((await post('{ viewer { id name } }', {}, bearer(users[7]!))).headers.get('cache-control')).toMatch(/^private, max-age=/);
+  });
+
+  it('never caches a PRIVATE answer for an anonymous caller, nor lets a forged token read one', async () => {
+    const jwt = await token({ sub: 'victim' });
+    await post('{ viewer { id } }', {}, bearer(jwt));
+    const anonymous = await post('{ viewer { id } }');
+    expect(anonymous.body.data.viewer.id).toBeNull();
+    expect(anonymous.headers.get('cache-control')).toBe('no-store');
+    const forged = await post('{ viewer { id } }', {}, bearer(await token({ sub: 'victim' }, { secret: 'f'.repeat(40) })));
+    expect(forged.status).toBe(401);
+    expect(JSON.stringify(forged.body)).not.toContain('victim');
+  });
+
+  it('never caches introspection or answers with errors', async () => {
+    const introspection = await post('{ __schema { queryType { name } } }');
+    expect(introspection.headers.get('cache-control')).toBe('no-store');
+    const failed = await post(airportQuery, { iata: 'J1' });
+    expect(failed.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(failed.headers.get('cache-control')).toBe('no-store');
+    expect(cache.stats().memory.entries).toBe(0);
+  });
+
+  it('lets admins and services skip the read with Cache-Control: no-cache or ?nocache=1, and nobody else', async () => {
+    await post(airportQuery, { iata: 'AMS' });
+    const anonymous = await post(airportQuery, { iata: 'AMS' }, { 'cache-control': 'no-cache' });
+    expect(anonymous.body.extensions.cache.hit).toBe(true);
+    const user = await post(airportQuery, { iata: 'AMS' }, { 'cache-control': 'no-cache', ...bearer(await token({ sub: 'u' })) });
+    expect(user.body.extensions.cache.hit).toBe(true);
+    const admin = await post(airportQuery, { iata: 'AMS' }, { 'cache-control': 'no-cache', ...bearer(await token({ sub: 'a', role: 'admin' })) });
+    expect(admin.body.extensions.cache.hit).toBe(false);
+    const service = await post(airportQuery, { iata: 'AMS' }, bearer(await token({ sub: 's', role: 'service' })), '/graphql?nocache=1');
+    expect(service.body.extensions.cache.hit).toBe(false);
+  });
+
+  it('serves fresh data after an admin corrects an airport the cache holds', async () => {
+    const before = await post(airportQuery, { iata: 'BOS' });
+    expect((await post(airportQuery, { iata: 'BOS' })).body.extensions.cache.hit).toBe(true);
+    const admin = bearer(await token({ sub: 'ops', role: 'admin' }));
+    const mutation = 'mutation($iata: String!, $name: String!) { updateAirport(iata: $iata, input: { name: $name }) { iata name } }';
+    const updated = await post(mutation, { iata: 'BOS', name: 'Boston Logan (corrected)' }, admin);
+    expect(updated.body.data.updateAirport).toEqual({ iata: 'BOS', name: 'Boston Logan (corrected)' });
+    const after = await post(airportQuery, { iata: 'BOS' });
+    expect(after.body.data.airport.name).toBe('Boston Logan (corrected)');
+    expect(after.body.extensions.cache.hit).toBe(false);
+    expect(before.body.data.airport.name).not.toBe('Boston Logan (corrected)');
+  });
+
+  it('refuses the mutation to anyone but an admin', async () => {
+    const mutation = 'mutation { updateAirport(iata: "BOS", input: { name: "x" }) { name } }';
+    expect((await post(mutation)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await post(mutation, {}, bearer(await token({ sub: 'u' })))).body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+});
