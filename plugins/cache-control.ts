@@ -1,5 +1,7 @@
 import {
   DirectiveLocation,
+  getDirectiveValues,
+  type DirectiveNode,
   GraphQLDirective,
   GraphQLEnumType,
   GraphQLInt,
@@ -39,13 +41,20 @@ export function narrower(a: CacheScope, b: CacheScope): CacheScope {
   return SCOPES.indexOf(a) >= SCOPES.indexOf(b) ? a : b;
 }
 
-type Annotated = { extensions?: { directives?: unknown } | null };
+type Annotated = { extensions?: { directives?: unknown } | null; astNode?: { directives?: readonly DirectiveNode[] } | null };
 
-/** The @cacheControl hint a type or field carries (as Pothos' directives plugin records it). */
+/**
+ * The @cacheControl hint a type or field carries: as Pothos' directives plugin records it in
+ * extensions, or written in SDL (a schema built from type definitions).
+ */
 export function hintOf(element: GraphQLNamedType | GraphQLField<unknown, unknown>): CacheHint | undefined {
-  const directives = (element as Annotated).extensions?.directives;
+  const { extensions, astNode } = element as Annotated;
+  const directives = extensions?.directives;
   if (Array.isArray(directives)) {
-    return directives.find((d: { name: string }) => d.name === 'cacheControl')?.args as CacheHint | undefined;
+    const found = directives.find((d: { name: string }) => d.name === 'cacheControl');
+    if (found) return found.args as CacheHint;
+  } else if (directives && (directives as Record<string, CacheHint>).cacheControl) {
+    return (directives as Record<string, CacheHint>).cacheControl;
   }
-  return (directives as Record<string, CacheHint> | undefined)?.cacheControl;
+  return astNode ? (getDirectiveValues(cacheControlDirective, astNode) as CacheHint | undefined) : undefined;
 }

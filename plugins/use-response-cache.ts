@@ -74,9 +74,11 @@ function cacheControl(scope: CacheScope, maxAgeSeconds: number): string {
  * the document (its digest is memoised). Concurrent identical misses execute once. Answers
  * with errors are not stored. Mutations invalidate the entities their result contains.
  */
+export type SelfFetch = (url: string, init: RequestInit) => Promise<Response> | Response;
+
 export interface ResponseCachePlugin extends Plugin {
   /** Gives the plugin the gateway's own fetch, for background refreshes of stale answers. */
-  attach(fetch: (request: Request) => Promise<Response> | Response): void;
+  attach(fetch: SelfFetch): void;
 }
 
 export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseCacheOptions<P>): ResponseCachePlugin {
@@ -102,7 +104,7 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
   const noStore = new WeakSet<Request>();
   // Background refreshes re-enter through fetch with this header: it skips the read.
   const refreshSecret = randomUUID();
-  let fetchSelf: ((request: Request) => Promise<Response> | Response) | undefined;
+  let fetchSelf: SelfFetch | undefined;
   const mutations = new WeakSet<Request>();
 
   function policyOf(query: string, operationName: string | null | undefined) {
@@ -149,15 +151,24 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
     return new fetchAPI.Response(body, { status: 200, headers });
   }
 
-  function refresh(request: Request, params: RequestParams) {
-    if (!fetchSelf) return;
-    const headers = new Headers(request.headers);
+  const refreshing = new Set<string>();
+
+  /** Re-runs the request as its original caller, once per key at a time, skipping the read. */
+  function refresh(key: string, request: Request, params: RequestParams) {
+    if (!fetchSelf || refreshing.has(key)) return;
+    refreshing.add(key);
+    const headers = new Headers();
+    for (const name of ['authorization', 'x-api-key', 'accept']) {
+      const value = request.headers.get(name);
+      if (value) headers.set(name, value);
+    }
     headers.set('x-contrail-refresh', refreshSecret);
     headers.set('content-type', 'application/json');
-    headers.delete('if-none-match');
     const url = new URL(request.url);
-    const refreshRequest = new Request(url.origin + url.pathname, { method: 'POST', headers, body: JSON.stringify(params) });
-    Promise.resolve(fetchSelf(refreshRequest)).then((r) => r.arrayBuffer(), () => undefined);
+    Promise.resolve(fetchSelf(url.origin + url.pathname, { method: 'POST', headers, body: JSON.stringify(params) }))
+      .then((response) => response.arrayBuffer())
+      .catch((err) => onError(err, 'set'))
+      .finally(() => refreshing.delete(key));
   }
 
   return {
@@ -200,7 +211,7 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
         const found = await cache.get(key);
         const stored = found && decodeStored(found.value);
         if (found && stored) {
-          if (found.stale) refresh(request, params);
+          if (found.stale) refresh(key, request, params);
           endResponse(answer(fetchAPI, request, stored, {
             hit: true, tier: found.tier, ageSeconds: found.ageMs / 1000, ttlSeconds: found.ttlMs / 1000, scope: policy.scope, stale: found.stale,
           }, includeExtensions));

@@ -81,6 +81,6 @@ export function createGateway({ database, authenticate, cache, responseCache: se
       useHealth({ checks: { database: () => database.ping(), ...cacheChecks }, optional: Object.keys(cacheChecks) }),
     ],
   });
-  responseCache?.attach((request) => yoga.fetch(request));
+  responseCache?.attach((url, init) => yoga.fetch(url, init));
   return yoga;
 }
