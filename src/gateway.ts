@@ -10,6 +10,7 @@ import type { Authenticate } from './auth/authenticator.ts';
 import { AuthenticationError, type Viewer } from './auth/viewer.ts';
 import { defaultTtlPolicy, ttlFor, type TtlPolicy } from './cache-policy.ts';
 import type { CacheChain } from './cache/chain.ts';
+import type { TierName } from './cache/tier.ts';
 import type { DatabaseHandle } from './database.ts';
 import { exampleQuery } from './example-query.ts';
 import { toYogaLogger, type Logger } from './logger.ts';
@@ -24,27 +25,22 @@ export interface GatewayDeps {
   logger: Logger;
 }
 
-/** A cache tier is up while its breaker lets calls through. */
+export type Gateway = YogaServerInstance<Record<string, never>, Context>;
+
+/** A cache tier is up while it answers a round trip (an open breaker answers for it: down). */
 function cacheTierChecks(cache: CacheChain | undefined): Record<string, () => Promise<void>> {
   if (!cache) return {};
-  const names = Object.keys(cache.stats().tiers).filter((name) => name !== 'memory');
+  const names = Object.keys(cache.stats().tiers).filter((name) => name !== 'memory') as TierName[];
   return Object.fromEntries(
     names.map((name) => [
       `cache.${name}`,
       async () => {
-        const breaker = cache.stats().tiers[name as 'redis']?.breaker;
-        if (breaker !== 'closed') throw new Error(`breaker ${breaker}: calls skipped`);
+        if (!(await cache.ping())[name]) throw new Error(`no answer (breaker ${cache.stats().tiers[name]?.breaker})`);
       },
     ]),
   );
 }
 
-export type Gateway = YogaServerInstance<Record<string, never>, Context>;
-
-/**
- * The whole gateway as a fetch handler, built from its dependencies. It opens nothing and
- * listens nowhere: the server (or a test) owns the clients and closes them.
- */
 export function createGateway({ database, authenticate, cache, responseCache: settings, logger }: GatewayDeps): Gateway {
   const cacheChecks = cacheTierChecks(cache);
   const auth = useAuth({ authenticate, isAuthenticationError: (err) => err instanceof AuthenticationError });

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.ts';
-import type { RedisConnection } from './redis-tier.ts';
+import { closeRedis, type RedisConnection } from './redis-tier.ts';
 
 /** What one instance tells the others: forget these keys, and these tags as of `at`. */
 export interface BusMessage {
@@ -80,8 +80,6 @@ export async function createRedisBus({ connection, channel, instanceId, logger, 
     async publish(message) {
       await connection.publish(channel, JSON.stringify({ ...message, from: instanceId }));
     },
-    async close() {
-      await subscriber.close().catch(() => subscriber.destroy());
-    },
+    close: () => closeRedis(subscriber),
   };
 }

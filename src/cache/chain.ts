@@ -251,6 +251,14 @@ export class CacheChain {
     };
   }
 
+  /** Asks every shared tier for one round trip (through its guard): true where it answered. */
+  async ping(): Promise<Partial<Record<TierName, boolean>>> {
+    const answers = await Promise.all(
+      this.shared.map((level) => level.guard.run('ping', () => level.tier.ping().then(() => true), false)),
+    );
+    return Object.fromEntries(this.shared.map((level, i) => [level.tier.name, answers[i]]));
+  }
+
   async close(): Promise<void> {
     await this.bus?.close();
     await Promise.all(this.shared.map((level) => level.tier.close()));

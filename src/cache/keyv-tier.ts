@@ -77,6 +77,10 @@ export class KeyvTier implements SharedTier {
     return this.tagStore.invalidate(tags, at, lifetimeMs);
   }
 
+  async ping(): Promise<void> {
+    await this.keyv.get('__contrail_ping__');
+  }
+
   close(): Promise<void> {
     return this.closeClients();
   }

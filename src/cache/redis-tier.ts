@@ -72,6 +72,26 @@ function redisTagStore(connection: RedisConnection): TagStore {
   };
 }
 
+/**
+ * Closes gracefully when Redis answers; a connection that is reconnecting to a dead or frozen
+ * server would wait for it forever, so after a short grace it is destroyed.
+ */
+export async function closeRedis(connection: RedisConnection, graceMs = 500): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = await Promise.race([
+    connection.close().then(() => true, () => false),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+  ]);
+  clearTimeout(timer);
+  if (!closed) {
+    try {
+      connection.destroy();
+    } catch {
+      // already closed
+    }
+  }
+}
+
 /** L2: Keyv + @keyv/redis over our own fail-fast connection. */
 export async function createRedisTier(options: RedisTierOptions): Promise<{ tier: KeyvTier; connection: RedisConnection }> {
   const connection = createRedisConnection(options);
@@ -84,8 +104,6 @@ export async function createRedisTier(options: RedisTierOptions): Promise<{ tier
     useUnlink: true,
   });
   const keyv = sharedKeyv(adapter, 'redis', options.logger);
-  const close = async () => {
-    await connection.close().catch(() => connection.destroy());
-  };
+  const close = () => closeRedis(connection);
   return { tier: new KeyvTier('redis', keyv, redisTagStore(connection), options.logger, close), connection };
 }

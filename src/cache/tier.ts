@@ -20,5 +20,7 @@ export interface SharedTier {
   tagTimes(tags: readonly string[]): Promise<(number | undefined)[]>;
   /** Records that `tags` were invalidated at `at`, kept for `lifetimeMs` (no older entry outlives it). */
   invalidateTags(tags: readonly string[], at: number, lifetimeMs: number): Promise<void>;
+  /** One round trip, for health checks. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -216,6 +216,7 @@ describe('the memory tier', () => {
       delete: async (ks) => ks.forEach((k) => stored.delete(k)),
       tagTimes: async (tags) => tags.map(() => undefined),
       invalidateTags: async () => undefined,
+      ping: async () => undefined,
       close: async () => undefined,
     });
     const c = chain({ keyPrefix: 'cap:', shared, memory: memoryTier({ maxBytes: 1024 * 1024, maxEntryBytes: 4 * 1024 }), memorySafetyTtlMs: 60_000 });

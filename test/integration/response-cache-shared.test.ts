@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import { hasRedis, redisUrl, sleep, uniquePrefix } from '../helpers/cache.ts';
+import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
+import { testJwtSecret } from '../helpers/gateway.ts';
+import { freePort, missingServer, ownRedis, type OwnedRedis } from '../helpers/servers.ts';
+import { bearer, token } from '../helpers/tokens.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const airportQuery = 'query Airport($iata: String!) { airport(iata: $iata) { iata name } }';
+
+async function ask(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, body: await response.json() };
+}
+
+/** `contrail serve` in a process of its own. */
+async function serveInAnotherProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['src/contrail.mjs', 'serve'], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  for (let i = 0; ; i++) {
+    if (await fetch(new URL('/health/live', url)).then((r) => r.ok, () => false)) return { url, child };
+    if (i > 300 || child.exitCode !== null) throw new Error('the second gateway did not start');
+    await sleep(100);
+  }
+}
+
+describe.skipIf(!hasRedis || !hasPostgres)('two gateway processes sharing Redis and Postgres', () => {
+  let database: TestDatabase;
+  let local: RunningServer;
+  let other: { url: string; child: ChildProcess };
+
+  beforeAll(async () => {
+    database = await seededPostgres();
+    const env = { DATABASE_URL: database.url!, REDIS_URL: redisUrl!, CACHE_KEY_PREFIX: uniquePrefix('gateways'), JWT_SECRET: testJwtSecret };
+    local = await startServer(loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1' }), testLogger);
+    other = await serveInAnotherProcess(env);
+  }, 60_000);
+  afterAll(async () => {
+    other?.child.kill('SIGTERM');
+    await local?.close();
+    await database?.close();
+  });
+
+  it('a correction made through one gateway is what the other serves next', async () => {
+    const cached = await ask(other.url, airportQuery, { iata: 'SEA' });
+    expect((await ask(other.url, airportQuery, { iata: 'SEA' })).body.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
+    expect((await ask(local.url, airportQuery, { iata: 'SEA' })).body.extensions.cache).toMatchObject({ hit: true, tier: 'redis' });
+
+    const admin = bearer(await token({ sub: 'ops', role: 'admin' }));
+    const mutation = 'mutation { updateAirport(iata: "SEA", input: { city: "Seattle–Tacoma" }) { city } }';
+    expect((await ask(local.url, mutation, {}, admin)).body.data.updateAirport.city).toBe('Seattle–Tacoma');
+
+    await sleep(100);
+    const fresh = await ask(other.url, 'query Airport($iata: String!) { airport(iata: $iata) { iata name city } }', { iata: 'SEA' });
+    expect(fresh.body.data.airport.city).toBe('Seattle–Tacoma');
+    const same = await ask(other.url, airportQuery, { iata: 'SEA' });
+    expect(same.body.extensions.cache.hit).toBe(false);
+    expect(same.body.data).toEqual(cached.body.data);
+  });
+});
+
+describe.skipIf(missingServer('redis') || !hasPostgres)('a gateway whose Redis stops mid-test', () => {
+  let database: TestDatabase;
+  let redis: OwnedRedis;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    database = await seededPostgres();
+    redis = await ownRedis();
+    server = await startServer(
+      loadConfig({ DATABASE_URL: database.url!, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', CACHE_KEY_PREFIX: uniquePrefix('redis-stops') }),
+      testLogger,
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await redis?.stop();
+    await database?.close();
+  });
+
+  it('keeps answering from memory and Postgres, and no error reaches the client', async () => {
+    await ask(server.url, airportQuery, { iata: 'DEN' });
+    await redis.kill();
+    for (const iata of ['DEN', 'DEN', 'ORD', 'ORD', 'ATL', 'MIA', 'DEN']) {
+      const { status, body } = await ask(server.url, airportQuery, { iata });
+      expect(status).toBe(200);
+      expect(body.errors).toBeUndefined();
+      expect(body.data.airport.iata).toBe(iata);
+    }
+    const health = await (await fetch(new URL('/health', server.url))).json();
+    expect(health.status).toBe('degraded');
+    expect(health.checks['cache.redis'].status).toBe('down');
+  });
+});
