@@ -42,6 +42,7 @@ const envSchema = z.object({
       })
       .optional(),
   ),
+  RESPONSE_CACHE: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   RESPONSE_CACHE_EXTENSIONS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
@@ -56,7 +57,7 @@ export type Config = {
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   cache: CacheConfig;
   auth: AuthConfig;
-  responseCache: { ttl: TtlPolicy; extensions: boolean };
+  responseCache: { enabled: boolean; ttl: TtlPolicy; extensions: boolean };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -121,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       apiKeyCacheMs: e.API_KEY_CACHE_MS,
     },
     responseCache: {
+      enabled: e.RESPONSE_CACHE === 'on',
       ttl: { ...defaultTtlPolicy, overrides: e.CACHE_TTL_OVERRIDES ?? {} },
       extensions: e.RESPONSE_CACHE_EXTENSIONS === 'true',
     },

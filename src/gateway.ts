@@ -21,7 +21,7 @@ export interface GatewayDeps {
   authenticate: Authenticate;
   /** The tier chain the response cache reads through; without it nothing is cached. */
   cache?: CacheChain;
-  responseCache?: { ttl: TtlPolicy; extensions: boolean };
+  responseCache?: { enabled: boolean; ttl: TtlPolicy; extensions: boolean };
   logger: Logger;
 }
 
@@ -41,23 +41,35 @@ function cacheTierChecks(cache: CacheChain | undefined): Record<string, () => Pr
   );
 }
 
+/** The response cache as the gateway configures it: viewer-scoped, TTLs by role, admins and services may bypass. */
+function responseCacheFor(
+  cache: CacheChain,
+  principalOf: (request: Request) => Viewer,
+  settings: GatewayDeps['responseCache'],
+  logger: Logger,
+) {
+  const ttl = settings?.ttl ?? defaultTtlPolicy;
+  return useResponseCache<Viewer>({
+    cache,
+    schema,
+    principalOf,
+    ttlSeconds: (maxAge, viewer) => ttlFor(ttl, maxAge, viewer),
+    ttlOverride: (type) => ttl.overrides[type],
+    tagsOf: (context) => (context as Context).cacheTags,
+    mayBypass: (viewer) => viewer.kind === 'admin' || viewer.kind === 'service',
+    includeExtensions: settings?.extensions ?? true,
+    onError: (err, operation) => logger.warn({ err: (err as Error).message, operation }, 'response cache call failed'),
+  });
+}
+
+/**
+ * The whole gateway as a fetch handler, built from its dependencies. It opens nothing and
+ * listens nowhere: the server (or a test) owns the clients and closes them.
+ */
 export function createGateway({ database, authenticate, cache, responseCache: settings, logger }: GatewayDeps): Gateway {
   const cacheChecks = cacheTierChecks(cache);
   const auth = useAuth({ authenticate, isAuthenticationError: (err) => err instanceof AuthenticationError });
-  const ttl = settings?.ttl ?? defaultTtlPolicy;
-  const responseCache =
-    cache &&
-    useResponseCache<Viewer>({
-      cache,
-      schema,
-      principalOf: auth.principalOf,
-      ttlSeconds: (maxAge, viewer) => ttlFor(ttl, maxAge, viewer),
-      ttlOverride: (type) => ttl.overrides[type],
-      tagsOf: (context) => (context as Context).cacheTags,
-      mayBypass: (viewer) => viewer.kind === 'admin' || viewer.kind === 'service',
-      includeExtensions: settings?.extensions ?? true,
-      onError: (err, operation) => logger.warn({ err: (err as Error).message, operation }, 'response cache call failed'),
-    });
+  const responseCache = cache && settings?.enabled !== false ? responseCacheFor(cache, auth.principalOf, settings, logger) : undefined;
   const catalog = createCatalog(database.db);
   let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, never>, Context>({
