@@ -17,6 +17,8 @@ export interface LoadSpec {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
+  /** Bodies sent in turn instead of `body` (the ZIPF workload); restarts at 0 each run. */
+  bodies?: string[];
   connections: number;
   seconds: number;
 }
@@ -32,6 +34,8 @@ export interface PhaseResult {
 }
 
 function run(spec: LoadSpec, seconds: number) {
+  let next = 0;
+  const bodies = spec.bodies;
   return autocannon({
     url: spec.url,
     method: spec.method,
@@ -39,7 +43,10 @@ function run(spec: LoadSpec, seconds: number) {
     body: spec.body,
     connections: spec.connections,
     duration: seconds,
-  });
+    requests: bodies
+      ? [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, body: bodies[next++ % bodies.length] }) }]
+      : undefined,
+  } as autocannon.Options);
 }
 
 /** A warm-up, then a timed phase during which the server's CPU time is read. */

@@ -1,17 +1,27 @@
-// npm run bench: the gateway against a bare node:http server answering the same bytes,
-// measured in one run, by server CPU time per request. See README "Benchmark".
+// npm run bench: the gateway against a bare node:http server answering the same bytes and
+// against graphql-yoga's own response cache, measured in one run by server CPU time per
+// request; then the tier chain. See README "Benchmark".
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase } from '../src/database.ts';
+import { createLogger } from '../src/logger.ts';
+import { prepareDatabase } from '../src/prepare-database.ts';
 import { measure, type LoadSpec, type PhaseResult } from './measure.ts';
 import { freePort, hasTaskset, pinSelf, startNode, type Started } from './processes.ts';
 import { runTierBench } from './tiers.ts';
+import { zipfSequence } from './zipf.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dataDir = process.env.CONTRAIL_DATA_DIR ?? path.resolve('.contrail/bench');
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const benchQuery = `query Bench($iata: String!) { airport(iata: $iata) { iata name city latitude longitude routesFrom(first: 50) { stops equipment airline { iata name country { name } } destination { iata name city latitude longitude } } } }`;
+const bodyFor = (iata: string) => JSON.stringify({ query: benchQuery, variables: { iata }, operationName: 'Bench' });
 
 // Cores: servers on 0, this process (autocannon) on 1.
 const SERVER_CORE = 0;
@@ -22,37 +32,131 @@ interface Row extends PhaseResult {
   workload: string;
 }
 
-async function isUp(url: string): Promise<boolean> {
-  return (await fetch(url)).ok;
-}
+type Server = Started & { url: string };
 
-async function startGateway(): Promise<Started & { url: string }> {
-  const port = await freePort();
-  const env = { PORT: String(port), HOST: '127.0.0.1', CONTRAIL_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: process.env.DATABASE_URL ?? '' };
-  const base = `http://127.0.0.1:${port}`;
-  const started = await startNode(['src/contrail.mjs', 'serve'], env, SERVER_CORE, () => isUp(`${base}/health`));
-  return { ...started, url: `${base}/graphql` };
-}
+const baseEnv = {
+  HOST: '127.0.0.1',
+  CONTRAIL_DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: process.env.DATABASE_URL ?? '',
+  CACHE_KEY_PREFIX: `bench:${randomUUID()}:`,
+};
 
-async function startBare(bodyFile: string, contentType: string): Promise<Started & { url: string }> {
+async function start(args: string[], env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const env = { PORT: String(port), BARE_BODY_FILE: bodyFile, BARE_CONTENT_TYPE: contentType };
   const url = `http://127.0.0.1:${port}/graphql`;
-  const started = await startNode(['--import', 'tsx', 'bench/bare-server.ts'], env, SERVER_CORE, () => isUp(url));
+  const ready = async () => (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyFor('JFK') })).ok;
+  const started = await startNode(args, { ...baseEnv, ...env, PORT: String(port) }, SERVER_CORE, ready);
   return { ...started, url };
 }
 
-function print(rows: Row[]) {
-  const table = rows.map((r) => ({
-    target: r.target,
-    workload: r.workload,
-    'req/s': Math.round(r.requestsPerSecond),
-    'p50 ms': r.p50Ms,
-    'p99 ms': r.p99Ms,
-    'CPU µs/req': Number(r.cpuMicrosPerRequest.toFixed(1)),
-    errors: r.errors + r.non2xx,
-  }));
-  console.table(table);
+const gateway = (env: Record<string, string>) => start(['src/contrail.mjs', 'serve'], { REDIS_URL: redisUrl, ...env });
+
+function spec(url: string, load: { body?: string; bodies?: string[] }): LoadSpec {
+  return { url, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, connections, seconds, ...load };
+}
+
+/** The 500 airports with the most routes out: the ZIPF workload's population, most popular first. */
+async function busiestAirports(): Promise<string[]> {
+  const config = loadConfig({ ...process.env, CONTRAIL_DATA_DIR: dataDir });
+  const logger = createLogger('warn');
+  const database = await openDatabase(config.database, { logger });
+  try {
+    await prepareDatabase(database, logger);
+    const result = await database.db.execute(sql`
+      SELECT a.iata FROM routes r JOIN airports a ON a.id = r.origin_id
+      WHERE a.iata IS NOT NULL GROUP BY a.iata ORDER BY count(*) DESC, a.iata LIMIT 500`);
+    return ((result as { rows: { iata: string }[] }).rows).map((r) => r.iata);
+  } finally {
+    await database.close();
+  }
+}
+
+async function warm(url: string, bodies: string[]) {
+  for (const body of new Set(bodies)) {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    if (!response.ok) throw new Error(`warm-up failed: ${response.status}`);
+    await response.arrayBuffer();
+  }
+}
+
+async function phases(server: Server, target: string, workloads: [string, LoadSpec][], rows: Row[]) {
+  try {
+    for (const [workload, load] of workloads) {
+      rows.push({ target, workload, ...(await measure(server.pid, load)) });
+      console.log(`  ${target} ${workload}: ${rows.at(-1)!.cpuMicrosPerRequest.toFixed(1)} µs CPU/request`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+async function httpBench() {
+  pinSelf(LOAD_CORE);
+  console.log(
+    `bench: ${seconds}s phases after 3s warm-up, ${connections} connections; ` +
+      (hasTaskset ? `servers on core ${SERVER_CORE}, load on core ${LOAD_CORE}` : 'taskset not found: not pinned') +
+      `; database: ${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : `PGlite in ${dataDir} (its SQL work counts as gateway CPU)`}; Redis ${redisUrl}`,
+  );
+  const airports = await busiestAirports();
+  const zipfBodies = zipfSequence(airports.length, 1.1, 100_000).map((rank) => bodyFor(airports[rank]!));
+  const hot = bodyFor('JFK');
+  const rows: Row[] = [];
+
+  // HOT and ZIPF through the full chain (memory → Redis → Postgres).
+  let server = await gateway({});
+  await warm(server.url, [hot]);
+  const sample = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hot });
+  const bytes = Buffer.from(await sample.arrayBuffer());
+  if (!JSON.parse(bytes.toString()).extensions?.cache?.hit) throw new Error('the HOT answer did not come from the cache');
+  const bodyFile = path.join(tmpdir(), `contrail-bench-${process.pid}.json`);
+  writeFileSync(bodyFile, bytes);
+  console.log(`HOT answer: ${bytes.length} bytes; warming ${new Set(zipfBodies).size} ZIPF answers`);
+  await warm(server.url, zipfBodies);
+  await phases(server, 'gateway', [['HOT', spec(server.url, { body: hot })], ['ZIPF', spec(server.url, { bodies: zipfBodies })]], rows);
+
+  // L2-HOT: no entry fits in memory, so every hit is a Redis hit.
+  server = await gateway({ CACHE_MEMORY_MAX_ENTRY_BYTES: '1' });
+  await warm(server.url, [hot]);
+  await phases(server, 'gateway', [['L2-HOT (memory off)', spec(server.url, { body: hot })]], rows);
+
+  // COLD: no response cache at all.
+  server = await gateway({ RESPONSE_CACHE: 'off' });
+  await phases(server, 'gateway', [['COLD (cache off)', spec(server.url, { body: hot })]], rows);
+
+  // The physical limit: the same bytes from a bare node:http server.
+  server = await start(['--import', 'tsx', 'bench/bare-server.ts'], { BARE_BODY_FILE: bodyFile, BARE_CONTENT_TYPE: sample.headers.get('content-type') ?? 'application/json' });
+  await phases(server, 'bare node:http', [['same bytes', spec(server.url, { body: hot })]], rows);
+
+  // graphql-yoga's response cache over the same schema and data.
+  server = await start(['--import', 'tsx', 'bench/yoga-plugin-server.ts'], {});
+  await warm(server.url, [hot, ...zipfBodies]);
+  await phases(server, 'yoga response-cache', [['HOT', spec(server.url, { body: hot })], ['ZIPF', spec(server.url, { bodies: zipfBodies })]], rows);
+
+  console.table(
+    rows.map((r) => ({
+      target: r.target,
+      workload: r.workload,
+      'req/s': Math.round(r.requestsPerSecond),
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
+      'CPU µs/req': Number(r.cpuMicrosPerRequest.toFixed(1)),
+      errors: r.errors + r.non2xx,
+    })),
+  );
+  const cpu = (target: string, workload: string) => rows.find((r) => r.target === target && r.workload.startsWith(workload))!.cpuMicrosPerRequest;
+  const bare = cpu('bare node:http', 'same bytes');
+  const ratios = {
+    'HOT vs bare': bare / cpu('gateway', 'HOT'),
+    'ZIPF vs bare': bare / cpu('gateway', 'ZIPF'),
+    'L2-HOT vs bare': bare / cpu('gateway', 'L2-HOT'),
+    'COLD vs bare': bare / cpu('gateway', 'COLD'),
+    'HOT: yoga plugin CPU / gateway CPU': cpu('yoga response-cache', 'HOT') / cpu('gateway', 'HOT'),
+    'ZIPF: yoga plugin CPU / gateway CPU': cpu('yoga response-cache', 'ZIPF') / cpu('gateway', 'ZIPF'),
+  };
+  console.log('ratios by CPU per request (× of bare: higher is better; yoga / gateway: how many times cheaper we are):');
+  for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(2)}`);
+  return { seconds, connections, rows, ratios };
 }
 
 async function main() {
@@ -64,55 +168,6 @@ async function main() {
   const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   writeFileSync(file, JSON.stringify(results, null, 2));
   console.log(`\nresults written to ${file}`);
-}
-
-async function httpBench() {
-  pinSelf(LOAD_CORE);
-  console.log(
-    `bench: ${seconds}s phases after 3s warm-up, ${connections} connections; ` +
-      (hasTaskset ? `servers on core ${SERVER_CORE}, load on core ${LOAD_CORE}` : 'taskset not found: not pinned') +
-      `; database: ${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : `PGlite in ${dataDir} (its SQL work counts as gateway CPU)`}`,
-  );
-
-  const gateway = await startGateway();
-  const spec = (url: string): LoadSpec => ({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query: benchQuery, variables: { iata: 'JFK' }, operationName: 'Bench' }),
-    connections,
-    seconds,
-  });
-
-  const rows: Row[] = [];
-  let bodyFile: string;
-  let contentType: string;
-  try {
-    const sample = await fetch(gateway.url, { method: 'POST', headers: spec(gateway.url).headers, body: spec(gateway.url).body });
-    const bytes = Buffer.from(await sample.arrayBuffer());
-    const parsed = JSON.parse(bytes.toString('utf8'));
-    if (parsed.errors || parsed.data?.airport?.routesFrom?.length !== 50) throw new Error(`unexpected answer: ${bytes.toString('utf8').slice(0, 300)}`);
-    contentType = sample.headers.get('content-type') ?? 'application/json';
-    bodyFile = path.join(tmpdir(), `contrail-bench-${process.pid}.json`);
-    writeFileSync(bodyFile, bytes);
-    console.log(`benchmark answer: ${bytes.length} bytes`);
-    rows.push({ target: 'gateway', workload: 'COLD (no cache)', ...(await measure(gateway.pid, spec(gateway.url))) });
-  } finally {
-    await gateway.stop();
-  }
-
-  const bare = await startBare(bodyFile, contentType);
-  try {
-    rows.push({ target: 'bare node:http', workload: 'same bytes', ...(await measure(bare.pid, spec(bare.url))) });
-  } finally {
-    await bare.stop();
-  }
-
-  print(rows);
-  const [cold, limit] = [rows[0]!, rows[1]!];
-  const ratio = cold.cpuMicrosPerRequest / limit.cpuMicrosPerRequest;
-  console.log(`gateway / bare, by CPU per request: ${ratio.toFixed(1)}× (${cold.cpuMicrosPerRequest.toFixed(0)} µs vs ${limit.cpuMicrosPerRequest.toFixed(1)} µs)`);
-  return { seconds, connections, rows, ratio };
 }
 
 main().catch((err) => {
