@@ -1,0 +1,228 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { CacheScope } from './cache-control.ts';
+import { deriveOperationPolicy, NOT_CACHEABLE, type OperationPolicy } from './operation-policy.ts';
+import type { RequestParams } from './request-params.ts';
+import { buildResponseCacheKey, scopeValue, type VerifiedPrincipal } from './response-cache-key.ts';
+
+/** The three calls the response cache makes of a cache (the tier chain satisfies it). */
+export interface ResponseCacheStore {
+  get(key: string): Promise<{ value: unknown; tier: string; ageMs: number; ttlMs: number; stale: boolean } | undefined>;
+  set(key: string, value: string, options: { ttl: number; grace?: number; tags?: readonly string[] }): Promise<void>;
+  invalidateTags(tags: readonly string[]): Promise<void>;
+}
+
+export interface ResponseCacheOptions<P extends VerifiedPrincipal> {
+  /** Where answers are kept. */
+  cache: ResponseCacheStore;
+  schema: GraphQLSchema;
+  /** The verified principal of a request (from useAuth). */
+  principalOf: (request: Request) => P;
+  /** Seconds an answer lives for this principal, from the operation's maxAge. Default: maxAge. */
+  ttlSeconds?: (maxAge: number, principal: P) => number;
+  /** A configured maxAge per type name, over the schema's hints. Default: none. */
+  ttlOverride?: (typeName: string) => number | undefined;
+  /** Entity tags recorded while executing (see tagEntities). Default: none. */
+  tagsOf?: (context: unknown) => Iterable<string> | undefined;
+  /** Who may skip the read with `Cache-Control: no-cache` or `?nocache=1`. Default: nobody. */
+  mayBypass?: (principal: P) => boolean;
+  /** Add `extensions.cache` to answers. Default: true. */
+  includeExtensions?: boolean;
+  /** Part of every key; bump it to drop all entries. Default: '1'. */
+  keyVersion?: string;
+  /** Called when storing, refreshing or invalidating fails; the request itself never fails for it. */
+  onError?: (error: unknown, operation: 'set' | 'invalidate') => void;
+}
+
+export interface Stored {
+  etag: string;
+  body: string;
+}
+
+export interface Meta {
+  hit: boolean;
+  tier: string;
+  ageSeconds: number;
+  ttlSeconds: number;
+  scope: CacheScope;
+  stale: boolean;
+}
+
+/** What to send: status, headers and bytes (null for 304). */
+export interface Answer {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  body: Buffer | null;
+}
+
+export type HeaderSource = { get(name: string): string | null };
+
+/** What the cache makes of a request before anything executes. */
+export type Decision =
+  | { kind: 'uncacheable'; isMutation: boolean }
+  | { kind: 'cacheable'; key: string; policy: OperationPolicy; ttlSeconds: number; bypass: boolean };
+
+export type SelfFetch = (url: string, init: RequestInit) => Promise<Response> | Response;
+
+const VARY = 'Authorization, X-Api-Key';
+const REFRESH_HEADER = 'x-contrail-refresh';
+
+export function encodeStored(stored: Stored): string {
+  return `${stored.etag}\n${stored.body}`;
+}
+
+function decodeStored(value: unknown): Stored | null {
+  if (typeof value !== 'string') return null;
+  const newline = value.indexOf('\n');
+  return newline > 0 ? { etag: value.slice(0, newline), body: value.slice(newline + 1) } : null;
+}
+
+function cacheControl(scope: CacheScope, maxAgeSeconds: number): string {
+  return `${scope === 'PUBLIC' ? 'public' : 'private'}, max-age=${Math.max(0, Math.floor(maxAgeSeconds))}`;
+}
+
+/**
+ * Everything the response cache decides, independent of how the request arrived: the Yoga
+ * plugin and the server's pre-Yoga fast path both use it.
+ */
+export function createResponseCacheCore<P extends VerifiedPrincipal>(options: ResponseCacheOptions<P>) {
+  const { cache, schema, ttlSeconds = (maxAge) => maxAge, ttlOverride, mayBypass = () => false, includeExtensions = true, keyVersion = '1', onError = () => undefined } = options;
+
+  const schemaHash = createHash('sha256').update(JSON.stringify(Object.keys(schema.getTypeMap()).sort())).digest('base64url').slice(0, 12);
+  // A document's digest, AST and policies, computed once per text.
+  const documents = new LRUCache<string, { id: string; ast: DocumentNode | null; policies: Map<string, OperationPolicy>; mutations: Set<string> }>({ max: 2000 });
+  // Stored bodies encoded once (by ETag, a digest of the body), so a hit copies bytes, not characters.
+  const encoded = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
+  const inflight = new Map<string, Promise<Stored | null>>();
+  const refreshing = new Set<string>();
+  const refreshSecret = randomUUID();
+  let fetchSelf: SelfFetch | undefined;
+
+  function policyOf(query: string, operationName: string | null | undefined) {
+    let doc = documents.get(query);
+    if (!doc) {
+      let ast: DocumentNode | null = null;
+      try {
+        ast = parse(query);
+      } catch {
+        // Yoga reports the syntax error; nothing to cache.
+      }
+      const mutations = new Set(
+        (ast?.definitions ?? []).flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation' ? [d.name?.value ?? ''] : [])),
+      );
+      doc = { id: createHash('sha256').update(query).digest('base64url'), ast, policies: new Map(), mutations };
+      documents.set(query, doc);
+    }
+    const name = operationName ?? '';
+    let policy = doc.policies.get(name);
+    if (!policy) {
+      policy = doc.ast ? deriveOperationPolicy(schema, doc.ast, operationName, ttlOverride) : NOT_CACHEABLE;
+      doc.policies.set(name, policy);
+    }
+    const isMutation = doc.mutations.has(name) || (name === '' && doc.mutations.size === 1 && doc.ast?.definitions.length === 1);
+    return { documentId: doc.id, policy, isMutation };
+  }
+
+  return {
+    attach(fetch: SelfFetch) {
+      fetchSelf = fetch;
+    },
+
+    decide(params: RequestParams, principal: P, url: URL, headers: HeaderSource): Decision {
+      const { documentId, policy, isMutation } = policyOf(params.query!, params.operationName);
+      const scope = policy.scope === 'NONE' ? null : scopeValue(policy.scope, principal);
+      if (scope === null) return { kind: 'uncacheable', isMutation };
+      const key = buildResponseCacheKey({ version: keyVersion, schemaHash, documentId, operationName: params.operationName, variables: params.variables, scope });
+      const bypass =
+        headers.get(REFRESH_HEADER) === refreshSecret ||
+        (mayBypass(principal) && (url.searchParams.get('nocache') === '1' || /no-cache/i.test(headers.get('cache-control') ?? '')));
+      return { kind: 'cacheable', key, policy, ttlSeconds: ttlSeconds(policy.maxAge, principal), bypass };
+    },
+
+    /**
+     * A stored answer (refreshed in the background when stale), or the one a concurrent miss
+     * computes. Otherwise the caller becomes the one computing it — registered in the same
+     * step as the miss was seen, so concurrent misses cannot all become leaders — and gets
+     * `settle` to hand its result to the others.
+     */
+    async lookup(
+      decision: Extract<Decision, { kind: 'cacheable' }>,
+      refreshWith: { url: URL; headers: HeaderSource; params: RequestParams },
+    ): Promise<{ stored: Stored; meta: Meta } | { settle?: (stored: Stored | null) => void }> {
+      if (!decision.bypass) {
+        const found = await cache.get(decision.key);
+        const stored = found && decodeStored(found.value);
+        if (found && stored) {
+          if (found.stale) this.refresh(decision.key, refreshWith);
+          return { stored, meta: { hit: true, tier: found.tier, ageSeconds: found.ageMs / 1000, ttlSeconds: found.ttlMs / 1000, scope: decision.policy.scope, stale: found.stale } };
+        }
+        const leader = inflight.get(decision.key);
+        if (leader) {
+          const shared = await leader;
+          if (shared) return { stored: shared, meta: { hit: false, tier: 'origin', ageSeconds: 0, ttlSeconds: decision.ttlSeconds, scope: decision.policy.scope, stale: false } };
+          return {};
+        }
+      }
+      if (inflight.has(decision.key)) return {};
+      let settle!: (stored: Stored | null) => void;
+      inflight.set(decision.key, new Promise<Stored | null>((resolve) => (settle = resolve)));
+      return {
+        settle: (stored) => {
+          settle(stored);
+          inflight.delete(decision.key);
+        },
+      };
+    },
+
+    store(decision: Extract<Decision, { kind: 'cacheable' }>, body: string, tags: string[]): Stored {
+      const stored: Stored = { etag: `"${createHash('sha1').update(body).digest('base64url')}"`, body };
+      cache
+        .set(decision.key, encodeStored(stored), { ttl: decision.ttlSeconds * 1000, grace: decision.policy.grace * 1000, tags })
+        .catch((err) => onError(err, 'set'));
+      return stored;
+    },
+
+    invalidate(tags: string[]): Promise<void> {
+      return cache.invalidateTags(tags).catch((err) => onError(err, 'invalidate'));
+    },
+
+    /** Status, headers and bytes for a stored answer: 304 when the caller already has it. */
+    answer(stored: Stored, meta: Meta, ifNoneMatch: string | null, withExtensions = includeExtensions): Answer {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': cacheControl(meta.scope, meta.ttlSeconds),
+        age: String(Math.max(0, Math.floor(meta.ageSeconds))),
+        etag: stored.etag,
+        vary: VARY,
+      };
+      if (ifNoneMatch === stored.etag) return { status: 304, headers, body: null };
+      if (!withExtensions || !stored.body.endsWith('}')) return { status: 200, headers, body: Buffer.from(stored.body) };
+      let head = encoded.get(stored.etag);
+      if (!head) {
+        // Without the closing brace, so the cache extension can follow.
+        head = Buffer.from(stored.body.slice(0, -1));
+        encoded.set(stored.etag, head);
+      }
+      const extension = `,"extensions":{"cache":{"hit":${meta.hit},"tier":"${meta.tier}","age":${Math.floor(meta.ageSeconds)},"ttl":${Math.floor(meta.ttlSeconds)},"scope":"${meta.scope}","stale":${meta.stale}}}}`;
+      return { status: 200, headers, body: Buffer.concat([head, Buffer.from(extension)]) };
+    },
+
+    /** Re-runs a request as its original caller, once per key at a time, skipping the read. */
+    refresh(key: string, { url, headers: source, params }: { url: URL; headers: HeaderSource; params: RequestParams }) {
+      if (!fetchSelf || refreshing.has(key)) return;
+      refreshing.add(key);
+      const headers = new Headers({ [REFRESH_HEADER]: refreshSecret, 'content-type': 'application/json' });
+      for (const name of ['authorization', 'x-api-key']) {
+        const value = source.get(name);
+        if (value) headers.set(name, value);
+      }
+      Promise.resolve(fetchSelf(url.origin + url.pathname, { method: 'POST', headers, body: JSON.stringify(params) }))
+        .then((response) => response.arrayBuffer())
+        .catch((err) => onError(err, 'set'))
+        .finally(() => refreshing.delete(key));
+    },
+  };
+}
+
+export type ResponseCacheCore = ReturnType<typeof createResponseCacheCore>;
