@@ -140,6 +140,17 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
       return { kind: 'cacheable', key, policy, ttlSeconds: ttlSeconds(policy.maxAge, principal), bypass };
     },
 
+    /** A stored answer, if there is one (refreshed in the background when stale); nothing else. */
+    async peek(decision: Extract<Decision, { kind: 'cacheable' }>, refreshWith: { url: URL; headers: HeaderSource; params: RequestParams }) {
+      if (decision.bypass) return null;
+      const found = await cache.get(decision.key);
+      const stored = found && decodeStored(found.value);
+      if (!found || !stored) return null;
+      if (found.stale) this.refresh(decision.key, refreshWith);
+      const meta: Meta = { hit: true, tier: found.tier, ageSeconds: found.ageMs / 1000, ttlSeconds: found.ttlMs / 1000, scope: decision.policy.scope, stale: found.stale };
+      return { stored, meta };
+    },
+
     /**
      * A stored answer (refreshed in the background when stale), or the one a concurrent miss
      * computes. Otherwise the caller becomes the one computing it — registered in the same
@@ -151,12 +162,8 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
       refreshWith: { url: URL; headers: HeaderSource; params: RequestParams },
     ): Promise<{ stored: Stored; meta: Meta } | { settle?: (stored: Stored | null) => void }> {
       if (!decision.bypass) {
-        const found = await cache.get(decision.key);
-        const stored = found && decodeStored(found.value);
-        if (found && stored) {
-          if (found.stale) this.refresh(decision.key, refreshWith);
-          return { stored, meta: { hit: true, tier: found.tier, ageSeconds: found.ageMs / 1000, ttlSeconds: found.ttlMs / 1000, scope: decision.policy.scope, stale: found.stale } };
-        }
+        const found = await this.peek(decision, refreshWith);
+        if (found) return found;
         const leader = inflight.get(decision.key);
         if (leader) {
           const shared = await leader;

@@ -13,6 +13,7 @@ import type { CacheChain } from './cache/chain.ts';
 import type { TierName } from './cache/tier.ts';
 import type { DatabaseHandle } from './database.ts';
 import { exampleQuery } from './example-query.ts';
+import { createFastPath } from './fast-path.ts';
 import { toYogaLogger, type Logger } from './logger.ts';
 
 export interface GatewayDeps {
@@ -25,7 +26,10 @@ export interface GatewayDeps {
   logger: Logger;
 }
 
-export type Gateway = YogaServerInstance<Record<string, never>, Context>;
+export type Gateway = YogaServerInstance<Record<string, never>, Context> & {
+  /** Answers cache hits on node:http before Yoga (see src/fast-path.ts); absent without a cache. */
+  fastPath?: ReturnType<typeof createFastPath>;
+};
 
 /** A cache tier is up while it answers a round trip (an open breaker answers for it: down). */
 function cacheTierChecks(cache: CacheChain | undefined): Record<string, () => Promise<void>> {
@@ -89,6 +93,8 @@ export function createGateway({ database, authenticate, cache, responseCache: se
       useHealth({ checks: { database: () => database.ping(), ...cacheChecks }, optional: Object.keys(cacheChecks) }),
     ],
   });
-  responseCache?.attach((url, init) => yoga.fetch(url, init));
-  return yoga;
+  if (!responseCache) return yoga;
+  const fetch = (url: string, init: RequestInit) => yoga.fetch(url, init);
+  responseCache.attach(fetch);
+  return Object.assign(yoga, { fastPath: createFastPath(responseCache.core, authenticate, fetch) });
 }

@@ -37,7 +37,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     closers.push(() => cache.close());
     const authenticate = createAuthenticator(config.auth, database.db);
     const gateway = createGateway({ database, authenticate, cache: cache.chain, responseCache: config.responseCache, logger });
-    const server = createServer(gateway);
+    const { fastPath } = gateway;
+    const server = fastPath
+      ? createServer((req, res) => {
+          fastPath(req, res).then(
+            (handled) => {
+              if (!handled) void gateway(req, res);
+            },
+            (err: Error) => {
+              logger.error({ err: err.message }, 'fast path failed');
+              if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.' }] }));
+            },
+          );
+        })
+      : createServer(gateway);
     const address = await listen(server, config.port, config.host);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${address.port}/graphql`;

@@ -16,7 +16,10 @@ export interface AuthConfig {
   apiKeyCacheMs: number;
 }
 
-export type Authenticate = (headers: Headers) => Promise<Viewer>;
+/** Anything with a case-insensitive `get`, such as fetch Headers or a node header adapter. */
+export type HeaderSource = { get(name: string): string | null };
+
+export type Authenticate = (headers: HeaderSource) => Promise<Viewer>;
 
 function viewerFromClaims(claims: JWTPayload): Viewer {
   if (typeof claims.sub !== 'string' || claims.sub === '') throw new AuthenticationError('token has no subject (sub)');

@@ -68,6 +68,50 @@ describe.skipIf(!hasRedis || !hasPostgres)('two gateway processes sharing Redis 
   });
 });
 
+describe.skipIf(!hasRedis || !hasPostgres)('hits answered on node:http before Yoga (the fast path)', () => {
+  let database: TestDatabase;
+  let server: RunningServer;
+  beforeAll(async () => {
+    database = await seededPostgres();
+    const env = { DATABASE_URL: database.url!, REDIS_URL: redisUrl!, CACHE_KEY_PREFIX: uniquePrefix('fast'), JWT_SECRET: testJwtSecret, PORT: '0', HOST: '127.0.0.1' };
+    server = await startServer(loadConfig(env), testLogger);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await database?.close();
+  });
+
+  it('answers a hit with the same bytes, headers and 304 the plugin would', async () => {
+    const miss = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: airportQuery, variables: { iata: 'LAX' } }) });
+    const missBody = await miss.json();
+    const hit = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: airportQuery, variables: { iata: 'LAX' } }) });
+    const hitBody = await hit.json();
+    expect(hitBody.data).toEqual(missBody.data);
+    expect(hitBody.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
+    expect(hit.headers.get('etag')).toBe(miss.headers.get('etag'));
+    expect(hit.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
+    const notModified = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'if-none-match': hit.headers.get('etag')! },
+      body: JSON.stringify({ query: airportQuery, variables: { iata: 'LAX' } }),
+    });
+    expect(notModified.status).toBe(304);
+  });
+
+  it('keeps private answers private and bad credentials refused', async () => {
+    const alice = bearer(await token({ sub: 'alice' }));
+    const bob = bearer(await token({ sub: 'bob' }));
+    for (let i = 0; i < 2; i++) {
+      expect((await ask(server.url, '{ viewer { id } }', {}, alice)).body.data.viewer.id).toBe('alice');
+      expect((await ask(server.url, '{ viewer { id } }', {}, bob)).body.data.viewer.id).toBe('bob');
+    }
+    const forged = await ask(server.url, '{ viewer { id } }', {}, bearer(await token({ sub: 'alice' }, { secret: 'z'.repeat(40) })));
+    expect(forged.status).toBe(401);
+    const garbage = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(garbage.status).toBe(400);
+  });
+});
+
 describe.skipIf(missingServer('redis') || !hasPostgres)('a gateway whose Redis stops mid-test', () => {
   let database: TestDatabase;
   let redis: OwnedRedis;
