@@ -42,7 +42,7 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
   const mutations = new WeakSet<Request>();
 
   const toResponse = (fetchAPI: { Response: typeof Response }, answer: ReturnType<ResponseCacheCore['answer']>) =>
-    new fetchAPI.Response(answer.body as BodyInit | null, { status: answer.status, headers: answer.headers });
+    new fetchAPI.Response(answer.status === 304 ? null : (Buffer.concat(answer.chunks) as unknown as BodyInit), { status: answer.status, headers: answer.headers });
 
   return {
     core,

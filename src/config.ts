@@ -19,7 +19,7 @@ const envSchema = z.object({
   CACHE_TIER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(100)),
   CACHE_BREAKER_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(5)),
   CACHE_BREAKER_RESET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(2000)),
-  CACHE_COMPRESS_ABOVE_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(8192)),
+  CACHE_COMPRESS_ABOVE_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(65536)),
   CACHE_MAX_LIFETIME_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(7 * 24 * 3600 * 1000)),
   CACHE_PRUNE_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(60_000)),
   JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),

@@ -23,6 +23,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+// The common request has no query string: skip parsing a URL for it.
+const PLAIN_URL = new URL('http://localhost/graphql');
+
 const JSON_ACCEPT = /^(\*\/\*|application\/json|application\/graphql-response\+json)?([;,].*)?$/;
 
 /**
@@ -35,7 +38,7 @@ export function createFastPath(core: ResponseCacheCore, authenticate: Authentica
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'POST' || !req.url?.startsWith('/graphql')) return false;
     if (!req.headers['content-type']?.includes('application/json') || !JSON_ACCEPT.test(req.headers.accept ?? '')) return false;
-    const url = new URL(req.url, `http://${req.headers.host ?? 'localhost'}`);
+    const url = req.url === '/graphql' ? PLAIN_URL : new URL(req.url, 'http://localhost');
     if (url.pathname !== '/graphql') return false;
 
     const body = await readBody(req);
@@ -56,13 +59,17 @@ export function createFastPath(core: ResponseCacheCore, authenticate: Authentica
     })();
 
     if (hit) {
-      const answer = core.answer(hit.stored, hit.meta, headers.get('if-none-match'));
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body);
+      const { status, headers: answerHeaders, chunks } = core.answer(hit.stored, hit.meta, headers.get('if-none-match'));
+      let length = 0;
+      for (const chunk of chunks) length += chunk.length;
+      res.writeHead(status, status === 200 ? { ...answerHeaders, 'content-length': String(length) } : answerHeaders);
+      for (let i = 0; i < chunks.length - 1; i++) res.write(chunks[i]);
+      res.end(chunks.at(-1));
       return true;
     }
+    const forwardUrl = url === PLAIN_URL ? `http://${req.headers.host ?? 'localhost'}/graphql` : url.toString();
     // Not a hit: the gateway answers, from the body already read.
-    const response = await gatewayFetch(url.toString(), {
+    const response = await gatewayFetch(forwardUrl, {
       method: 'POST',
       headers: Object.entries(req.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])) as [string, string][],
       body: body as unknown as BodyInit,

@@ -113,11 +113,20 @@ export class CacheChain {
     this.memory.clear();
   };
 
+  /** A valid memory hit, synchronously, or undefined (then `get` looks further down). */
+  peekMemory<V = unknown>(key: string): CacheHit<V> | undefined {
+    const now = Date.now();
+    const local = this.memory.peek(this.key(key));
+    if (!local || local.staleUntil <= now || !this.memory.validAt(local)) return undefined;
+    this.memoryCounters.hits++;
+    return hit(local as CacheEntry<V>, 'memory', now);
+  }
+
   async get<V = unknown>(key: string): Promise<CacheHit<V> | undefined> {
     const k = this.key(key);
     const now = Date.now();
     const local = await this.memory.get(k);
-    if (local && local.createdAt > this.memory.latestInvalidation(local.tags) && local.staleUntil > now) {
+    if (local && local.staleUntil > now && this.memory.validAt(local)) {
       this.memoryCounters.hits++;
       return hit(local as CacheEntry<V>, 'memory', now);
     }
@@ -145,7 +154,7 @@ export class CacheChain {
     let missing: number[] = [];
     const locals = await this.memory.getMany(ks);
     locals.forEach((local, i) => {
-      if (local && local.createdAt > this.memory.latestInvalidation(local.tags) && local.staleUntil > now) {
+      if (local && local.staleUntil > now && this.memory.validAt(local)) {
         this.memoryCounters.hits++;
         results[i] = hit(local as CacheEntry<V>, 'memory', now);
       } else {

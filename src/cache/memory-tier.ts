@@ -25,6 +25,7 @@ export class MemoryTier {
   private readonly tags: LRUCache<string, number>;
   private readonly maxEntryBytes: number;
   private readonly sizeOf = new WeakMap<object, number>();
+  private newestInvalidation = 0;
 
   constructor({ maxBytes, maxEntryBytes, maxTags = 100_000, logger }: MemoryTierOptions) {
     this.maxEntryBytes = maxEntryBytes;
@@ -52,6 +53,16 @@ export class MemoryTier {
 
   get(key: string): Promise<CacheEntry | undefined> {
     return this.keyv.get(key);
+  }
+
+  /**
+   * The entry under `key`, synchronously, straight from the LRU Keyv stores into (Keyv's own
+   * get is asynchronous and runs hooks: a microsecond the hottest path can spare).
+   */
+  peek(key: string): CacheEntry | undefined {
+    const item = this.lru.get(key);
+    if (!item || (item.expires !== undefined && item.expires <= Date.now())) return undefined;
+    return item.value;
   }
 
   async getMany(keys: readonly string[]): Promise<(CacheEntry | undefined)[]> {
@@ -85,6 +96,8 @@ export class MemoryTier {
 
   /** The latest invalidation time among `tags`, synchronously (the L1 read path). */
   latestInvalidation(tags: readonly string[]): number {
+    // No invalidation known at all, or none since `since`: no tag to look at.
+    if (this.tags.size === 0) return 0;
     let latest = 0;
     for (const tag of tags) {
       const at = this.tags.get(tag);
@@ -93,8 +106,17 @@ export class MemoryTier {
     return latest;
   }
 
+  /**
+   * Whether no known invalidation hides `entry`. Entries created after the newest invalidation
+   * this process knows of need no per-tag look-up: the common case, in O(1).
+   */
+  validAt(entry: CacheEntry): boolean {
+    return entry.createdAt > this.newestInvalidation || entry.createdAt > this.latestInvalidation(entry.tags);
+  }
+
   /** Records invalidation times (raising, never lowering them) for `lifetimeMs`. */
   rememberTags(tags: readonly string[], at: number, lifetimeMs: number): void {
+    if (at > this.newestInvalidation) this.newestInvalidation = at;
     for (const tag of tags) {
       const known = this.tags.get(tag);
       if (known === undefined || known < at) this.tags.set(tag, at, { ttl: lifetimeMs });
