@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { createPersistedQueries } from './persisted-queries.ts';
 import { readParams, type RequestParams } from './request-params.ts';
 import {
   createResponseCacheCore,
@@ -35,6 +36,7 @@ interface Miss {
  */
 export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseCacheOptions<P>): ResponseCachePlugin {
   const core = createResponseCacheCore(options);
+  const persistedQueries = createPersistedQueries(options.cache);
   const { principalOf, tagsOf = () => undefined } = options;
   const misses = new WeakMap<Request, Miss>();
   const parsedParams = new WeakMap<Request, unknown>();
@@ -50,7 +52,8 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
 
     async onRequest({ request, url, fetchAPI, endResponse }) {
       if (url.pathname !== '/graphql' || (request.method !== 'GET' && request.method !== 'POST')) return;
-      if (request.method === 'GET' && !url.searchParams.has('query')) return; // GraphiQL
+      // A GET without a query or a persisted-query hash is GraphiQL.
+      if (request.method === 'GET' && !url.searchParams.has('query') && !url.searchParams.has('extensions')) return;
       const read = await readParams(request, url);
       if (read.kind === 'invalid') {
         endResponse(
@@ -65,7 +68,17 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
         if (read.body !== undefined) parsedParams.set(request, read.body);
         return;
       }
-      const params: RequestParams = read.params;
+      const resolved = await persistedQueries(read.params);
+      if ('code' in resolved) {
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message: resolved.message, extensions: { code: resolved.code } }] }), {
+            status: resolved.status,
+            headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          }),
+        );
+        return;
+      }
+      const params: RequestParams = resolved;
       parsedParams.set(request, params);
       if (typeof params.query !== 'string') return;
 

@@ -50,7 +50,8 @@ export function createFastPath(core: ResponseCacheCore, authenticate: Authentica
       } catch {
         return null;
       }
-      if (!params || typeof params !== 'object' || Array.isArray(params) || typeof params.query !== 'string') return null;
+      // Persisted queries are resolved (and their hashes checked) by the gateway's plugin.
+      if (!params || typeof params !== 'object' || Array.isArray(params) || typeof params.query !== 'string' || params.extensions) return null;
       const principal = await authenticate(headers).catch(() => null);
       if (!principal) return null;
       const decision = core.decide(params, principal, url, headers);

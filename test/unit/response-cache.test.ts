@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CacheChain } from '../../src/cache/chain.ts';
 import { chain, uniquePrefix } from '../helpers/cache.ts';
@@ -135,5 +136,51 @@ describe('the response cache', () => {
     const mutation = 'mutation { updateAirport(iata: "BOS", input: { name: "x" }) { name } }';
     expect((await post(mutation)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await post(mutation, {}, bearer(await token({ sub: 'u' })))).body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('persisted queries and GET', () => {
+  const query = '{ airport(iata: "MAD") { iata name } }';
+  const hash = createHash('sha256').update(query).digest('hex');
+  const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } });
+
+  async function get(params: Record<string, string>, headers: Record<string, string> = {}) {
+    const response = await api.gateway.fetch(`http://contrail.test/graphql?${new URLSearchParams(params)}`, { headers: { accept: 'application/json', ...headers } });
+    return { status: response.status, headers: response.headers, body: await response.json() };
+  }
+
+  it('asks for the query the first time, then answers the hash alone, cached, over GET', async () => {
+    const unknown = await get({ extensions });
+    expect(unknown.body.errors[0]).toMatchObject({ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    const registered = await post(query, {}, {});
+    expect(registered.body.data.airport.iata).toBe('MAD');
+    const registering = await api.gateway.fetch('http://contrail.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, extensions: JSON.parse(extensions) }),
+    });
+    expect(registering.status).toBe(200);
+    const byHash = await get({ extensions });
+    expect(byHash.body.data.airport).toEqual({ iata: 'MAD', name: registered.body.data.airport.name });
+    expect(byHash.body.extensions.cache.hit).toBe(true);
+    expect(byHash.headers.get('cache-control')).toMatch(/^public, max-age=/);
+  });
+
+  it('refuses a hash that does not match its query', async () => {
+    const response = await api.gateway.fetch('http://contrail.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ countries { code } }', extensions: JSON.parse(extensions) }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_HASH_MISMATCH');
+  });
+
+  it('answers GET queries from the cache, and refuses mutations over GET', async () => {
+    await get({ query });
+    const again = await get({ query });
+    expect(again.body.extensions.cache.hit).toBe(true);
+    const mutation = await get({ query: 'mutation { updateAirport(iata: "MAD", input: { name: "x" }) { name } }' }, bearer(await token({ sub: 'a', role: 'admin' })));
+    expect(mutation.status).toBe(405);
   });
 });
