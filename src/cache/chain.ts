@@ -135,8 +135,9 @@ export class CacheChain {
 
     for (let i = 0; i < this.shared.length; i++) {
       const level = this.shared[i]!;
-      const found = await level.guard.run('get', () => level.tier.get(k), undefined);
-      if (!found || !(await this.stillValid(level, k, found.entry, now))) {
+      // Entry and the tier's newest invalidation in one round trip's time.
+      const [found, latest] = await Promise.all([level.guard.run('get', () => level.tier.get(k), undefined), this.latestOf(level)]);
+      if (!found || !(await this.stillValid(level, k, found.entry, now, latest))) {
         level.counters.misses++;
         continue;
       }
@@ -164,12 +165,15 @@ export class CacheChain {
     });
     for (let t = 0; t < this.shared.length && missing.length; t++) {
       const level = this.shared[t]!;
-      const found = await level.guard.run('getMany', () => level.tier.getMany(missing.map((i) => ks[i]!)), []);
+      const [found, latest] = await Promise.all([
+        level.guard.run('getMany', () => level.tier.getMany(missing.map((i) => ks[i]!)), []),
+        this.latestOf(level),
+      ]);
       const stillMissing: number[] = [];
       for (let j = 0; j < missing.length; j++) {
         const i = missing[j]!;
         const encoded = found[j];
-        if (encoded && (await this.stillValid(level, ks[i]!, encoded.entry, now))) {
+        if (encoded && (await this.stillValid(level, ks[i]!, encoded.entry, now, latest))) {
           level.counters.hits++;
           await this.backfill(ks[i]!, encoded, t);
           results[i] = hit(encoded.entry as CacheEntry<V>, level.tier.name, now);
@@ -300,23 +304,33 @@ export class CacheChain {
       .finally(() => this.refreshing.delete(key));
   }
 
-  /** Checks a shared-tier entry against that tier's tag times; deletes it there if invalidated. */
-  private async stillValid(level: GuardedTier, k: string, entry: CacheEntry, now: number): Promise<boolean> {
+  /**
+   * Checks a shared-tier entry against that tier's invalidations; deletes it there if hidden.
+   * `latest` (the tier's newest invalidation, fetched beside the entry) spares the per-tag
+   * look-up for every entry created since — nearly all of them.
+   */
+  private async stillValid(level: GuardedTier, k: string, entry: CacheEntry, now: number, latest: number | null): Promise<boolean> {
     if (entry.staleUntil <= now) return false;
     if (!entry.tags.length) return true;
+    if (latest !== null && entry.createdAt > latest && this.memory.validAt(entry)) return true;
     const times = await level.guard.run('tagTimes', () => level.tier.tagTimes(entry.tags), null);
     // Unverifiable is unusable: serving it could serve what was invalidated.
     if (!times) return false;
-    let latest = this.memory.latestInvalidation(entry.tags);
+    let newest = this.memory.latestInvalidation(entry.tags);
     entry.tags.forEach((tag, i) => {
       const at = times[i];
       if (at === undefined) return;
-      if (at > latest) latest = at;
+      if (at > newest) newest = at;
       this.memory.rememberTags([tag], at, this.options.maxLifetimeMs);
     });
-    if (entry.createdAt > latest) return true;
+    if (entry.createdAt > newest) return true;
     void level.guard.run('delete', () => level.tier.delete([k]), undefined);
     return false;
+  }
+
+  /** The tier's newest invalidation, or null when it cannot be had (then tags are checked one by one). */
+  private latestOf(level: GuardedTier): Promise<number | null> {
+    return level.guard.run('latestInvalidation', () => level.tier.latestInvalidation(), null);
   }
 
   /** Copies an entry found in tier `index` to every tier above it, with its remaining lifetime. */

@@ -6,6 +6,8 @@ import type { SharedTier } from './tier.ts';
 /** Where a shared tier keeps tag invalidation times, beside its entries. */
 export interface TagStore {
   times(tags: readonly string[]): Promise<(number | undefined)[]>;
+  /** The newest invalidation of any tag (0: none). */
+  latest(): Promise<number>;
   invalidate(tags: readonly string[], at: number, lifetimeMs: number): Promise<void>;
 }
 
@@ -71,6 +73,10 @@ export class KeyvTier implements SharedTier {
 
   tagTimes(tags: readonly string[]): Promise<(number | undefined)[]> {
     return this.tagStore.times(tags);
+  }
+
+  latestInvalidation(): Promise<number> {
+    return this.tagStore.latest();
   }
 
   invalidateTags(tags: readonly string[], at: number, lifetimeMs: number): Promise<void> {

@@ -51,15 +51,20 @@ function postgresTagStore(pool: pg.Pool): TagStore {
       const byTag = new Map(rows.map((r) => [r.tag, Number(r.invalidated_at)]));
       return tags.map((tag) => byTag.get(tag));
     },
+    async latest() {
+      const { rows } = await pool.query<{ invalidated_at: string }>("SELECT invalidated_at FROM cache_tags WHERE tag = ''");
+      return rows[0] ? Number(rows[0].invalidated_at) : 0;
+    },
     async invalidate(tags, at, lifetimeMs) {
-      // GREATEST: two instances invalidating at once must not lower the stored time.
+      // GREATEST: two instances invalidating at once must not lower the stored time. The row
+      // of the empty tag (no real tag is empty) holds the newest invalidation of all.
       await pool.query(
         `INSERT INTO cache_tags (tag, invalidated_at, expires_at)
          SELECT unnest($1::text[]), $2::bigint, $3::bigint
          ON CONFLICT (tag) DO UPDATE SET
            invalidated_at = GREATEST(cache_tags.invalidated_at, excluded.invalidated_at),
            expires_at = GREATEST(cache_tags.expires_at, excluded.expires_at)`,
-        [[...new Set(tags)], at, Math.ceil(at + lifetimeMs)],
+        [[...new Set(tags), ''], at, Math.ceil(at + lifetimeMs)],
       );
     },
   };

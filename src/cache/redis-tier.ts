@@ -24,11 +24,14 @@ export interface RedisTierOptions {
   logger: Logger;
 }
 
-// Raise the stored time only: two instances invalidating at once must not lower it.
+// Raise the stored times only (the tag's, and the newest of all): two instances invalidating
+// at once must not lower them. Both keys share the {tags} hash slot.
 const RAISE_TAG_TIME = `
-local current = redis.call('GET', KEYS[1])
-if not current or tonumber(current) < tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+for i = 1, 2 do
+  local current = redis.call('GET', KEYS[i])
+  if not current or tonumber(current) < tonumber(ARGV[1]) then
+    redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2])
+  end
 end
 return 1`;
 
@@ -58,15 +61,20 @@ function redisTagStore(connection: RedisConnection): TagStore {
   // One hash slot for every tag key ({tags}), so MGET works on a cluster too. Tags arrive
   // prefixed by the chain.
   const tagKey = (tag: string) => `{tags}:${tag}`;
+  const latestKey = '{tags}#latest';
   return {
     async times(tags) {
       if (tags.length === 0) return [];
       const values = await connection.mGet(tags.map(tagKey));
       return values.map((v) => (v == null ? undefined : Number(v)));
     },
+    async latest() {
+      const [value] = await connection.mGet([latestKey]);
+      return value == null ? 0 : Number(value);
+    },
     async invalidate(tags, at, lifetimeMs) {
       await Promise.all(
-        tags.map((tag) => connection.eval(RAISE_TAG_TIME, { keys: [tagKey(tag)], arguments: [String(at), String(Math.ceil(lifetimeMs))] })),
+        tags.map((tag) => connection.eval(RAISE_TAG_TIME, { keys: [tagKey(tag), latestKey], arguments: [String(at), String(Math.ceil(lifetimeMs))] })),
       );
     },
   };

@@ -18,6 +18,8 @@ export interface SharedTier {
   delete(keys: readonly string[]): Promise<void>;
   /** When each tag was last invalidated in this tier (undefined: never, or long ago). */
   tagTimes(tags: readonly string[]): Promise<(number | undefined)[]>;
+  /** The newest invalidation of any tag in this tier (0: none): entries created after it need no per-tag look-up. */
+  latestInvalidation(): Promise<number>;
   /** Records that `tags` were invalidated at `at`, kept for `lifetimeMs` (no older entry outlives it). */
   invalidateTags(tags: readonly string[], at: number, lifetimeMs: number): Promise<void>;
   /** One round trip, for health checks. */

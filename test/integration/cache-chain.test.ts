@@ -215,6 +215,7 @@ describe('the memory tier', () => {
       setMany: async (items) => items.forEach(({ key, encoded }) => stored.set(key, encoded)),
       delete: async (ks) => ks.forEach((k) => stored.delete(k)),
       tagTimes: async (tags) => tags.map(() => undefined),
+      latestInvalidation: async () => 0,
       invalidateTags: async () => undefined,
       ping: async () => undefined,
       close: async () => undefined,

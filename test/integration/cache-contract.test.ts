@@ -198,3 +198,39 @@ describe.each(subjects)('cache contract: $name', ({ skip, open }) => {
     expect(await store.getMany(['many:1', 'many:2', 'many:3'])).toEqual(['one', undefined, 'three']);
   });
 });
+
+const sharedTiers = [
+  {
+    name: 'redis',
+    skip: !hasRedis,
+    open: async () => {
+      const { tier } = await redisTier();
+      return { tier, close: () => tier.close() };
+    },
+  },
+  {
+    name: 'postgres (PGlite over pglite-socket)',
+    skip: false,
+    open: async () => {
+      const pglite = await pgliteOnSocket();
+      const tier = postgresTier(pglite.url, 2000);
+      return { tier, close: async () => (await tier.close(), await pglite.close()) };
+    },
+  },
+];
+
+describe.each(sharedTiers)('tag invalidation times: $name tier', ({ skip, open }) => {
+  it.skipIf(skip)('raise, never lower, a tag’s time and the newest of all', async () => {
+    const { tier, close } = await open();
+    try {
+      const tag = uniquePrefix('times');
+      const at = Date.now();
+      await tier.invalidateTags([tag], at, 1_000);
+      await tier.invalidateTags([tag], at - 500, 1_000);
+      expect(await tier.tagTimes([tag, `${tag}-never`])).toEqual([at, undefined]);
+      expect(await tier.latestInvalidation()).toBeGreaterThanOrEqual(at);
+    } finally {
+      await close();
+    }
+  });
+});
