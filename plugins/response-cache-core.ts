@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import type { CacheScope } from './cache-control.ts';
 import { deriveOperationPolicy, NOT_CACHEABLE, type OperationPolicy } from './operation-policy.ts';
 import type { RequestParams } from './request-params.ts';
-import { buildResponseCacheKey, scopeValue, type VerifiedPrincipal } from './response-cache-key.ts';
+import { keyBase, scopeValue, type VerifiedPrincipal } from './response-cache-key.ts';
 
 /** The three calls the response cache makes of a cache (the tier chain satisfies it). */
 export interface ResponseCacheStore {
@@ -96,6 +96,13 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
   const documents = new LRUCache<string, { id: string; ast: DocumentNode | null; policies: Map<string, OperationPolicy>; mutations: Set<string> }>({ max: 2000 });
   // Stored bodies encoded once (by ETag, a digest of the body), so a hit copies bytes, not characters.
   const encoded = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
+  // Request bodies seen before (the same text from many callers): parsed params and the
+  // caller-independent part of the decision, so a hot request is neither parsed nor keyed again.
+  // `false`: a body seen before that is not one cacheable-looking operation.
+  const bodies = new LRUCache<string, { params: RequestParams; base: ReturnType<typeof baseOf> } | false>({
+    maxSize: 16 * 1024 * 1024,
+    sizeCalculation: (_, text) => text.length * 4 + 256,
+  });
   const inflight = new Map<string, Promise<Stored | null>>();
   const refreshing = new Set<string>();
   const refreshSecret = randomUUID();
@@ -126,20 +133,52 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
     return { documentId: doc.id, policy, isMutation };
   }
 
+  function baseOf(params: RequestParams) {
+    const { documentId, policy, isMutation } = policyOf(params.query!, params.operationName);
+    const key = keyBase({ version: keyVersion, schemaHash, documentId, operationName: params.operationName, variables: params.variables });
+    return { policy, isMutation, key };
+  }
+
+  function decide(params: RequestParams, principal: P, url: URL, headers: HeaderSource, base = baseOf(params)): Decision {
+    const { policy, isMutation } = base;
+    const scope = policy.scope === 'NONE' ? null : scopeValue(policy.scope, principal);
+    if (scope === null) return { kind: 'uncacheable', isMutation };
+    const key = `${base.key}|${scope}`;
+    const bypass =
+        headers.get(REFRESH_HEADER) === refreshSecret ||
+      (mayBypass(principal) && (url.searchParams.get('nocache') === '1' || /no-cache/i.test(headers.get('cache-control') ?? '')));
+    return { kind: 'cacheable', key, policy, ttlSeconds: ttlSeconds(policy.maxAge, principal), bypass };
+  }
+
   return {
     attach(fetch: SelfFetch) {
       fetchSelf = fetch;
     },
 
     decide(params: RequestParams, principal: P, url: URL, headers: HeaderSource): Decision {
-      const { documentId, policy, isMutation } = policyOf(params.query!, params.operationName);
-      const scope = policy.scope === 'NONE' ? null : scopeValue(policy.scope, principal);
-      if (scope === null) return { kind: 'uncacheable', isMutation };
-      const key = buildResponseCacheKey({ version: keyVersion, schemaHash, documentId, operationName: params.operationName, variables: params.variables, scope });
-      const bypass =
-        headers.get(REFRESH_HEADER) === refreshSecret ||
-        (mayBypass(principal) && (url.searchParams.get('nocache') === '1' || /no-cache/i.test(headers.get('cache-control') ?? '')));
-      return { kind: 'cacheable', key, policy, ttlSeconds: ttlSeconds(policy.maxAge, principal), bypass };
+      return decide(params, principal, url, headers);
+    },
+
+    /**
+     * The decision for a raw JSON body, or null when the body is not one cacheable-looking
+     * operation (the gateway then answers it in full). Identical bodies are parsed once.
+     */
+    decideBody(text: string, principal: P, url: URL, headers: HeaderSource): { params: RequestParams; decision: Decision } | null {
+      let seen = text.length <= 8192 ? bodies.get(text) : undefined;
+      if (seen === undefined) {
+        let params: RequestParams;
+        try {
+          params = JSON.parse(text);
+        } catch {
+          return null;
+        }
+        // Persisted queries are resolved (and their hashes checked) by the gateway's plugin.
+        const usable = params !== null && typeof params === 'object' && !Array.isArray(params) && typeof params.query === 'string' && !params.extensions;
+        seen = usable ? { params, base: baseOf(params) } : false;
+        if (text.length <= 8192) bodies.set(text, seen);
+      }
+      if (seen === false) return null;
+      return { params: seen.params, decision: decide(seen.params, principal, url, headers, seen.base) };
     },
 
     /** A stored answer, if there is one (refreshed in the background when stale); nothing else. */

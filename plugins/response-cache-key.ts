@@ -20,8 +20,13 @@ export interface ResponseCacheKeyParts {
  * free-form ones are JSON, so no two different requests share a key.
  */
 export function buildResponseCacheKey(parts: ResponseCacheKeyParts): string {
+  return `${keyBase(parts)}|${parts.scope}`;
+}
+
+/** Everything but the scope: the same for every caller of one request text, so it can be memoised. */
+export function keyBase(parts: Omit<ResponseCacheKeyParts, 'scope'>): string {
   const variables = parts.variables && Object.keys(parts.variables).length ? stringify(parts.variables) : '';
-  return `rc${parts.version}|${parts.schemaHash}|${parts.documentId}|${JSON.stringify(parts.operationName ?? '')}|${variables}|${parts.scope}`;
+  return `rc${parts.version}|${parts.schemaHash}|${parts.documentId}|${JSON.stringify(parts.operationName ?? '')}|${variables}`;
 }
 
 export interface VerifiedPrincipal {

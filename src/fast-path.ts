@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestParams } from '../plugins/request-params.ts';
 import type { ResponseCacheCore } from '../plugins/response-cache-core.ts';
 import type { Authenticate, HeaderSource } from './auth/authenticator.ts';
 
@@ -44,19 +43,11 @@ export function createFastPath(core: ResponseCacheCore, authenticate: Authentica
     const body = await readBody(req);
     const headers = nodeHeaders(req);
     const hit = await (async () => {
-      let params: RequestParams;
-      try {
-        params = JSON.parse(body.toString('utf8'));
-      } catch {
-        return null;
-      }
-      // Persisted queries are resolved (and their hashes checked) by the gateway's plugin.
-      if (!params || typeof params !== 'object' || Array.isArray(params) || typeof params.query !== 'string' || params.extensions) return null;
       const principal = await authenticate(headers).catch(() => null);
       if (!principal) return null;
-      const decision = core.decide(params, principal, url, headers);
-      if (decision.kind !== 'cacheable') return null;
-      return core.peek(decision, { url, headers, params });
+      const decided = core.decideBody(body.toString('utf8'), principal, url, headers);
+      if (!decided || decided.decision.kind !== 'cacheable') return null;
+      return core.peek(decided.decision, { url, headers, params: decided.params });
     })();
 
     if (hit) {

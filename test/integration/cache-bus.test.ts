@@ -62,6 +62,8 @@ describe.skipIf(!hasRedis || !hasPostgres)('the invalidation bus across processe
 
   it('a tag invalidation here reaches the other process’s memory within 100 ms', async () => {
     await local.chain.set('airport:JFK', 'JFK v1', { ttl: 60_000, tags: ['Airport:JFK'] });
+    // The write's own bus message (forget older copies of this key) must land before the peer caches it.
+    await sleep(50);
     expect(await peer.get('airport:JFK')).toEqual({ value: 'JFK v1', tier: 'redis' });
     expect(await peer.get('airport:JFK')).toEqual({ value: 'JFK v1', tier: 'memory' });
 
@@ -73,6 +75,7 @@ describe.skipIf(!hasRedis || !hasPostgres)('the invalidation bus across processe
 
   it('a delete and an overwrite here reach the other process’s memory within 100 ms', async () => {
     await local.chain.set('k', 'first', { ttl: 60_000 });
+    await sleep(50);
     await peer.get('k');
     expect(await peer.get('k')).toEqual({ value: 'first', tier: 'memory' });
 
