@@ -107,6 +107,23 @@ describe.skipIf(!hasPostgres)('the contrail CLI against a Postgres server', () =
     expect(rows).toEqual([{ key: 'alive' }]);
   });
 
+  it('creates a partner whose key is printed once and works until revoked', async () => {
+    const run = promisify(execFile);
+    const env = { ...process.env, DATABASE_URL: databaseUrl(name), LOG_LEVEL: 'warn' };
+    const { stdout } = await run('node', ['src/contrail.mjs', 'partner', 'create', 'SkyTravel'], { cwd: root, env });
+    const key = stdout.trim();
+    expect(key).toMatch(/^ctr_[a-z0-9]{10}_[A-Za-z0-9_-]{43}$/);
+    const client = new pg.Client({ connectionString: databaseUrl(name) });
+    await client.connect();
+    const { rows } = await client.query('SELECT name, key_hash, status FROM partners');
+    expect(rows).toEqual([{ name: 'SkyTravel', key_hash: expect.stringMatching(/^[0-9a-f]{64}$/), status: 'active' }]);
+    expect(JSON.stringify(rows)).not.toContain(key.split('_')[2]);
+    await run('node', ['src/contrail.mjs', 'partner', 'revoke', 'SkyTravel'], { cwd: root, env });
+    expect((await client.query('SELECT status FROM partners')).rows).toEqual([{ status: 'revoked' }]);
+    await client.end();
+    await expect(run('node', ['src/contrail.mjs', 'partner', 'revoke', 'Nobody'], { cwd: root, env })).rejects.toMatchObject({ code: 1 });
+  });
+
   it('refuses an invalid configuration with a message and exit code 1', async () => {
     const run = promisify(execFile);
     const attempt = run('node', ['src/contrail.mjs', 'migrate'], { cwd: root, env: { ...process.env, DATABASE_URL: 'mysql://x' } });
