@@ -1,5 +1,4 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
 export const hasTaskset = (() => {
   try {
@@ -15,16 +14,8 @@ export function pinSelf(core: number): void {
   if (hasTaskset) execFileSync('taskset', ['-a', '-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+// One helper for the bench and the tests that start servers of their own.
+export { freePort } from '../test/helpers/servers.ts';
 
 export interface Started {
   child: ChildProcess;
