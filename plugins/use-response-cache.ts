@@ -45,6 +45,11 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
 
   const toResponse = (fetchAPI: { Response: typeof Response }, answer: ReturnType<ResponseCacheCore['answer']>) =>
     new fetchAPI.Response(answer.status === 304 ? null : (Buffer.concat(answer.chunks) as unknown as BodyInit), { status: answer.status, headers: answer.headers });
+  const errorResponse = (fetchAPI: { Response: typeof Response }, status: number, message: string, code: string) =>
+    new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+      status,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    });
 
   return {
     core,
@@ -54,14 +59,11 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
       if (url.pathname !== '/graphql' || (request.method !== 'GET' && request.method !== 'POST')) return;
       // A GET without a query or a persisted-query hash is GraphiQL.
       if (request.method === 'GET' && !url.searchParams.has('query') && !url.searchParams.has('extensions')) return;
+      // Streamed answers (GraphQL over SSE, incremental delivery) are not JSON bytes to store.
+      if (/text\/event-stream|multipart\/mixed/.test(request.headers.get('accept') ?? '')) return;
       const read = await readParams(request, url);
       if (read.kind === 'invalid') {
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message: read.message, extensions: { code: 'BAD_REQUEST' } }] }), {
-            status: 400,
-            headers: { 'content-type': 'application/json; charset=utf-8' },
-          }),
-        );
+        endResponse(errorResponse(fetchAPI, 400, read.message, 'BAD_REQUEST'));
         return;
       }
       if (read.kind === 'other') {
@@ -70,12 +72,7 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
       }
       const resolved = await persistedQueries(read.params);
       if ('code' in resolved) {
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message: resolved.message, extensions: { code: resolved.code } }] }), {
-            status: resolved.status,
-            headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-          }),
-        );
+        endResponse(errorResponse(fetchAPI, resolved.status, resolved.message, resolved.code));
         return;
       }
       const params: RequestParams = resolved;
@@ -109,8 +106,9 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
         miss.tags = [...(tagsOf(context) ?? []), ...miss.decision.policy.types.map((t) => `type:${t}`)];
         return;
       }
-      // Nothing cached before a mutation may be served after it returns: invalidate first.
-      if (mutations.has(request) && !result.errors?.length) {
+      // Nothing cached before a mutation may be served after it returns: invalidate first —
+      // also when it partly failed, since what it did change must not be served stale.
+      if (mutations.has(request)) {
         const tags = [...(tagsOf(context) ?? [])];
         if (tags.length) await core.invalidate(tags);
       }
@@ -122,7 +120,8 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
         if (noStore.has(request)) response.headers.set('cache-control', 'no-store');
         return;
       }
-      if (response.status !== 200 || miss.errors || miss.extensions === undefined) {
+      const json = /json/.test(response.headers.get('content-type') ?? '');
+      if (response.status !== 200 || !json || miss.errors || miss.extensions === undefined) {
         miss.settle?.(null);
         response.headers.set('cache-control', 'no-store');
         return;

@@ -98,6 +98,18 @@ describe('the response cache', () => {
     expect(JSON.stringify(forged.body)).not.toContain('victim');
   });
 
+  it('neither stores nor serves streamed (SSE) answers', async () => {
+    const sse = await api.gateway.fetch('http://contrail.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: airportQuery, variables: { iata: 'NRT' } }),
+    });
+    expect(sse.headers.get('content-type')).toContain('text/event-stream');
+    expect(await sse.text()).toContain('event: next');
+    expect(cache.stats().memory.entries).toBe(0);
+    expect((await post(airportQuery, { iata: 'NRT' })).body.extensions.cache.hit).toBe(false);
+  });
+
   it('never caches introspection or answers with errors', async () => {
     const introspection = await post('{ __schema { queryType { name } } }');
     expect(introspection.headers.get('cache-control')).toBe('no-store');
