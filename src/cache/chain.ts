@@ -2,62 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import type { BusMessage, InvalidationBus } from './bus.ts';
 import { encodeEntry, type CacheEntry, type EncodedEntry } from './entry.ts';
-import { TierGuard, type GuardCounters } from './guard.ts';
+import { TierGuard } from './guard.ts';
+import { Loading } from './loading.ts';
 import type { MemoryTier } from './memory-tier.ts';
 import type { SharedTier, TierName } from './tier.ts';
+import type { CacheChainOptions, CacheHit, CacheStats, GetOrSetResult, SetOptions, TierCounters } from './types.ts';
 
-export interface SetOptions {
-  /** Fresh for this long (ms). */
-  ttl: number;
-  /** Then stale but servable for this long (ms). Default 0. */
-  grace?: number;
-  tags?: readonly string[];
-  /** When the value was read from its origin (default: now). Invalidations after it win. */
-  createdAt?: number;
-}
-
-/** A value found in the chain, and what the caller may want to report about it. */
-export interface CacheHit<V = unknown> {
-  value: V;
-  tier: TierName;
-  ageMs: number;
-  /** Fresh time left (ms); negative when stale. */
-  ttlMs: number;
-  stale: boolean;
-}
-
-export interface GetOrSetResult<V> extends Omit<CacheHit<V>, 'tier'> {
-  tier: TierName | 'origin';
-}
-
-export interface TierCounters {
-  hits: number;
-  misses: number;
-  sets: number;
-}
-
-export interface CacheStats {
-  tiers: Partial<Record<TierName, TierCounters & Partial<GuardCounters>>>;
-  memory: { bytes: number; entries: number };
-  bus: { healthy: boolean } | null;
-  refreshes: { started: number; failed: number };
-}
-
-export interface CacheChainOptions {
-  memory: MemoryTier;
-  /** Shared tiers, upper first: Redis, then Postgres. */
-  shared: SharedTier[];
-  bus?: InvalidationBus;
-  logger: Logger;
-  /** Prefixes every key and tag: instances share entries only under the same prefix. */
-  keyPrefix: string;
-  guard: { timeoutMs: number; failureThreshold: number; resetAfterMs: number };
-  compressAboveBytes: number;
-  /** With shared tiers but no healthy bus, memory entries live at most this long (ms). */
-  memorySafetyTtlMs: number;
-  /** Longest any entry (ttl + grace) may live; also how long tag invalidations are kept. */
-  maxLifetimeMs: number;
-}
+export type { CacheChainOptions, CacheHit, CacheStats, GetOrSetResult, SetOptions, TierCounters } from './types.ts';
 
 // Postgres indexes text keys up to ~2.7 kB; longer keys are hashed, the same in every tier.
 const MAX_KEY_LENGTH = 512;
@@ -78,9 +29,7 @@ export class CacheChain {
   private readonly memory: MemoryTier;
   private readonly shared: GuardedTier[];
   private readonly memoryCounters: TierCounters = { hits: 0, misses: 0, sets: 0 };
-  private readonly inflight = new Map<string, Promise<GetOrSetResult<unknown>>>();
-  private readonly refreshing = new Set<string>();
-  private readonly refreshes = { started: 0, failed: 0 };
+  private readonly loading: Loading;
   private bus?: InvalidationBus;
   // Publishing goes to Redis too: a frozen Redis must not hold writes up.
   private readonly busGuard: TierGuard;
@@ -89,6 +38,7 @@ export class CacheChain {
     this.memory = options.memory;
     this.bus = options.bus;
     this.busGuard = new TierGuard({ tier: 'redis', logger: options.logger, ...options.guard });
+    this.loading = new Loading(this, options.logger);
     this.shared = options.shared.map((tier) => ({
       tier,
       guard: new TierGuard({ tier: tier.name, logger: options.logger, ...options.guard }),
@@ -244,13 +194,7 @@ export class CacheChain {
    * refresh runs; if that refresh fails, the stale value stays until its grace ends.
    */
   getOrSet<V>(key: string, factory: () => Promise<V>, options: SetOptions): Promise<GetOrSetResult<V>> {
-    const running = this.inflight.get(key);
-    if (running) return running as Promise<GetOrSetResult<V>>;
-    const result = this.readOrLoad(key, factory, options);
-    this.inflight.set(key, result);
-    const forget = () => this.inflight.delete(key);
-    result.then(forget, forget);
-    return result;
+    return this.loading.getOrSet(key, factory, options);
   }
 
   stats(): CacheStats {
@@ -260,7 +204,7 @@ export class CacheChain {
       tiers,
       memory: { bytes: this.memory.bytes, entries: this.memory.entries },
       bus: this.bus ? { healthy: this.bus.healthy } : null,
-      refreshes: { ...this.refreshes },
+      refreshes: { ...this.loading.refreshes },
     };
   }
 
@@ -276,32 +220,6 @@ export class CacheChain {
     await this.bus?.close();
     await Promise.all(this.shared.map((level) => level.tier.close()));
     await this.memory.close();
-  }
-
-  private async readOrLoad<V>(key: string, factory: () => Promise<V>, options: SetOptions): Promise<GetOrSetResult<V>> {
-    const found = await this.get<V>(key);
-    if (found && found.stale) this.refreshInBackground(key, factory, options);
-    if (found) return found;
-    return this.load(key, factory, options);
-  }
-
-  private async load<V>(key: string, factory: () => Promise<V>, options: SetOptions): Promise<GetOrSetResult<V>> {
-    const createdAt = Date.now();
-    const value = await factory();
-    await this.set(key, value, { ...options, createdAt });
-    return { value, tier: 'origin', ageMs: 0, ttlMs: options.ttl, stale: false };
-  }
-
-  private refreshInBackground<V>(key: string, factory: () => Promise<V>, options: SetOptions): void {
-    if (this.refreshing.has(key)) return;
-    this.refreshing.add(key);
-    this.refreshes.started++;
-    this.load(key, factory, options)
-      .catch((err: Error) => {
-        this.refreshes.failed++;
-        this.options.logger.warn({ key, err: err.message }, 'background refresh failed: serving the stale value');
-      })
-      .finally(() => this.refreshing.delete(key));
   }
 
   /**
