@@ -13,10 +13,23 @@ function nodeHeaders(req: IncomingMessage): HeaderSource {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Larger bodies are refused (413) rather than buffered: no GraphQL request needs a megabyte. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(null);
+      } else {
+        chunks.push(chunk);
+      }
+    });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });
@@ -41,6 +54,11 @@ export function createFastPath(core: ResponseCacheCore, authenticate: Authentica
     if (url.pathname !== '/graphql') return false;
 
     const body = await readBody(req);
+    if (!body) {
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      res.end(JSON.stringify({ errors: [{ message: `Request body over ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
+      return true;
+    }
     const headers = nodeHeaders(req);
     const hit = await (async () => {
       const principal = await authenticate(headers).catch(() => null);

@@ -109,6 +109,9 @@ describe.skipIf(!hasRedis || !hasPostgres)('hits answered on node:http before Yo
     expect(forged.status).toBe(401);
     const garbage = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
     expect(garbage.status).toBe(400);
+    const huge = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ ${'a '.repeat(600_000)}}` }) });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
 
