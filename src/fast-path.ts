@@ -35,6 +35,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
+// Meaningful between this server and its client only, not to the gateway behind it.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect']);
+
 // The common request has no query string: skip parsing a URL for it.
 const PLAIN_URL = new URL('http://localhost/graphql');
 
@@ -81,7 +84,9 @@ export function createFastPath(core: ResponseCacheCore, authenticate: Authentica
     // Not a hit: the gateway answers, from the body already read.
     const response = await gatewayFetch(forwardUrl, {
       method: 'POST',
-      headers: Object.entries(req.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])) as [string, string][],
+      headers: Object.entries(req.headers).flatMap(([name, value]) =>
+        value === undefined || HOP_BY_HOP.has(name) ? [] : [[name, String(value)]],
+      ) as [string, string][],
       body: body as unknown as BodyInit,
     });
     res.writeHead(response.status, Object.fromEntries(response.headers));
