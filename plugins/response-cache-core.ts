@@ -51,7 +51,7 @@ export interface Meta {
   stale: boolean;
 }
 
-/** What to send: status, headers and the body in chunks, written in turn (none for 304). */
+/** What to send: status, headers (with the content length) and the body in chunks, written in turn (none for 304). */
 export interface Answer {
   status: 200 | 304;
   headers: Record<string, string>;
@@ -245,7 +245,11 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
         vary: VARY,
       };
       if (ifNoneMatch === stored.etag) return { status: 304, headers, chunks: [] };
-      if (!withExtensions || !stored.body.endsWith('}')) return { status: 200, headers, chunks: [Buffer.from(stored.body)] };
+      if (!withExtensions || !stored.body.endsWith('}')) {
+        const body = Buffer.from(stored.body);
+        headers['content-length'] = String(body.length);
+        return { status: 200, headers, chunks: [body] };
+      }
       let head = encoded.get(stored.etag);
       if (!head) {
         // Without the closing brace, so the cache extension can follow.
@@ -254,7 +258,9 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
       }
       const extension = `,"extensions":{"cache":{"hit":${meta.hit},"tier":"${meta.tier}","age":${Math.floor(meta.ageSeconds)},"ttl":${Math.floor(meta.ttlSeconds)},"scope":"${meta.scope}","stale":${meta.stale}}}}`;
       // Two chunks rather than one concatenated copy: the stored bytes are never copied per hit.
-      return { status: 200, headers, chunks: [head, Buffer.from(extension)] };
+      const tail = Buffer.from(extension);
+      headers['content-length'] = String(head.length + tail.length);
+      return { status: 200, headers, chunks: [head, tail] };
     },
 
     /** Re-runs a request as its original caller, once per key at a time, skipping the read. */

@@ -73,9 +73,7 @@ export function createFastPath(core: ResponseCacheCore, authenticate: Authentica
 
     if (hit) {
       const { status, headers: answerHeaders, chunks } = core.answer(hit.stored, hit.meta, headers.get('if-none-match'));
-      let length = 0;
-      for (const chunk of chunks) length += chunk.length;
-      res.writeHead(status, status === 200 ? { ...answerHeaders, 'content-length': String(length) } : answerHeaders);
+      res.writeHead(status, answerHeaders);
       for (let i = 0; i < chunks.length - 1; i++) res.write(chunks[i]);
       res.end(chunks.at(-1));
       return true;

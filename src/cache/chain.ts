@@ -65,37 +65,11 @@ export class CacheChain {
 
   /** A valid memory hit, synchronously, or undefined (then `get` looks further down). */
   peekMemory<V = unknown>(key: string): CacheHit<V> | undefined {
-    const now = Date.now();
-    const local = this.memory.peek(this.key(key));
-    if (!local || local.staleUntil <= now || !this.memory.validAt(local)) return undefined;
-    this.memoryCounters.hits++;
-    return hit(local as CacheEntry<V>, 'memory', now);
+    return this.fromMemory(this.key(key), Date.now());
   }
 
   async get<V = unknown>(key: string): Promise<CacheHit<V> | undefined> {
-    const k = this.key(key);
-    const now = Date.now();
-    const local = await this.memory.get(k);
-    if (local && local.staleUntil > now && this.memory.validAt(local)) {
-      this.memoryCounters.hits++;
-      return hit(local as CacheEntry<V>, 'memory', now);
-    }
-    this.memoryCounters.misses++;
-    if (local) await this.memory.delete([k]);
-
-    for (let i = 0; i < this.shared.length; i++) {
-      const level = this.shared[i]!;
-      // Entry and the tier's newest invalidation in one round trip's time.
-      const [found, latest] = await Promise.all([level.guard.run('get', () => level.tier.get(k), undefined), this.latestOf(level)]);
-      if (!found || !(await this.stillValid(level, k, found.entry, now, latest))) {
-        level.counters.misses++;
-        continue;
-      }
-      level.counters.hits++;
-      await this.backfill(k, found, i);
-      return hit(found.entry as CacheEntry<V>, level.tier.name, now);
-    }
-    return undefined;
+    return (await this.getMany<V>([key]))[0];
   }
 
   async getMany<V = unknown>(keys: readonly string[]): Promise<(CacheHit<V> | undefined)[]> {
@@ -103,12 +77,9 @@ export class CacheChain {
     const ks = keys.map((key) => this.key(key));
     const results: (CacheHit<V> | undefined)[] = new Array(keys.length).fill(undefined);
     let missing: number[] = [];
-    const locals = await this.memory.getMany(ks);
-    locals.forEach((local, i) => {
-      if (local && local.staleUntil > now && this.memory.validAt(local)) {
-        this.memoryCounters.hits++;
-        results[i] = hit(local as CacheEntry<V>, 'memory', now);
-      } else {
+    ks.forEach((k, i) => {
+      results[i] = this.fromMemory<V>(k, now);
+      if (!results[i]) {
         this.memoryCounters.misses++;
         missing.push(i);
       }
@@ -249,6 +220,17 @@ export class CacheChain {
   /** The tier's newest invalidation, or null when it cannot be had (then tags are checked one by one). */
   private latestOf(level: GuardedTier): Promise<number | null> {
     return level.guard.run('latestInvalidation', () => level.tier.latestInvalidation(), null);
+  }
+
+  /**
+   * Memory read straight from the LRU (synchronously, without Keyv's async get): the same
+   * entries, a microsecond sooner on the hottest path.
+   */
+  private fromMemory<V>(k: string, now: number): CacheHit<V> | undefined {
+    const local = this.memory.peek(k);
+    if (!local || local.staleUntil <= now || !this.memory.validAt(local)) return undefined;
+    this.memoryCounters.hits++;
+    return hit(local as CacheEntry<V>, 'memory', now);
   }
 
   /** Copies an entry found in tier `index` to every tier above it, with its remaining lifetime. */
