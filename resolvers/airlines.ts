@@ -2,7 +2,7 @@ import type { AirlineRow } from '../drizzle/schema/index.ts';
 import type { Context } from '../src/context.ts';
 import { badUserInput } from '../src/errors.ts';
 import { paginate, type ConnectionArgs } from './pagination.ts';
-import { parseCode, parseOptionalCode } from './validate.ts';
+import { parseCode, parseOptionalCode, parseText } from './validate.ts';
 
 export function airline(_: unknown, args: { iata?: string | null; icao?: string | null }, ctx: Context) {
   if ((args.iata == null) === (args.icao == null)) {
@@ -21,7 +21,7 @@ export interface AirlinesArgs extends ConnectionArgs {
 export function airlines(_: unknown, args: AirlinesArgs, ctx: Context) {
   const filter = {
     countryCode: parseOptionalCode('country', 'country', args.country),
-    search: args.search?.trim() || undefined,
+    search: parseText('search', args.search),
     active: args.active ?? undefined,
   };
   return paginate<AirlineRow>(args, 'airlines-by-name', (a) => [a.name, a.id], async (page) => {

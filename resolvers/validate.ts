@@ -16,12 +16,17 @@ const rules = {
 
 export type CodeKind = keyof typeof rules;
 
+/** A value as an error message quotes it: never the whole of a megabyte someone sent. */
+export function quoted(value: string, max = 40): string {
+  return value.length > max ? `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)` : JSON.stringify(value);
+}
+
 /** The code upper-cased, or a BAD_USER_INPUT error naming the argument and what it expects. */
 export function parseCode(kind: CodeKind, argumentName: string, value: string): string {
   const code = value.trim().toUpperCase();
   const rule: CodeRule = rules[kind];
   if (!rule.pattern.test(code)) {
-    throw badUserInput(argumentName, `Argument "${argumentName}" must be ${rule.description}; received ${JSON.stringify(value)}.`);
+    throw badUserInput(argumentName, `Argument "${argumentName}" must be ${rule.description}; received ${quoted(value)}.`);
   }
   return code;
 }
@@ -37,4 +42,26 @@ export function parseCount(argumentName: string, value: number | null | undefine
     throw badUserInput(argumentName, `Argument "${argumentName}" must be an integer from 0 to ${max}; received ${value}.`);
   }
   return value;
+}
+
+/** Free text is short: a search term or a name, not a document. */
+export const MAX_TEXT_LENGTH = 100;
+
+// Control characters (NUL above all: Postgres text cannot hold it) and lone surrogates.
+const UNSTORABLE = /[\u0000-\u001f\u007f]|[\uD800-\uDFFF]/u;
+
+/**
+ * Free text trimmed, or undefined when empty; a BAD_USER_INPUT error when it is longer than
+ * `max` characters or holds what no search or name contains (control characters, broken
+ * Unicode) — checked before any statement, so no input reaches the database unbounded.
+ */
+export function parseText(argumentName: string, value: string | null | undefined, max = MAX_TEXT_LENGTH): string | undefined {
+  if (value == null) return undefined;
+  if (value.length > max) {
+    throw badUserInput(argumentName, `Argument "${argumentName}" must be at most ${max} characters; received ${value.length}.`);
+  }
+  if (UNSTORABLE.test(value)) {
+    throw badUserInput(argumentName, `Argument "${argumentName}" must be plain text, without control characters or broken Unicode.`);
+  }
+  return value.trim() || undefined;
 }

@@ -1,6 +1,7 @@
 import type { AirlineRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/airlines.ts';
-import { builder, publicFor } from './builder.ts';
+import { builder, pageCost, publicFor } from './builder.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/pagination.ts';
 
 builder.objectType('Airline', {
   directives: publicFor('Airline'),
@@ -33,6 +34,7 @@ builder.queryFields((t) => ({
         search: t.arg.string({ description: 'Part of the name or callsign.' }),
         active: t.arg.boolean(),
       },
+      complexity: pageCost(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
       resolve: resolve.airlines,
     },
     { name: 'AirlineConnection' },

@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import { createGraphQLError } from 'graphql-yoga';
 import type { CacheScope } from '../plugins/cache-control.ts';
 import type { Viewer } from '../src/auth/viewer.ts';
@@ -30,7 +31,7 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // scope-auth first, as its docs require: it wraps every other plugin's resolvers.
-  plugins: [ScopeAuthPlugin, DirectivesPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, DirectivesPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   // Keyed by name in extensions: the shape graphql-tools' printer and our policy reader expect.
   directives: { useGraphQLToolsUnorderedDirectives: true },
@@ -41,8 +42,13 @@ export const builder = new SchemaBuilder<{
         extensions: { code: ctx.viewer.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
       }),
   },
+  // Every field costs 1; a list's selection counts once per item it may return (see pageCost).
+  // The limit is enforced before execution by plugins/use-limits.ts, not inside resolvers.
+  complexity: { defaultComplexity: 1, defaultListMultiplier: 10, disabled: true },
   relay: {
     clientMutationId: 'omit',
+    // A connection's cost multiplies by its page size (pageCost) once, not again per edge list.
+    edgesFieldOptions: { complexity: { field: 1, multiplier: 1 } },
     cursorType: 'String',
     // Reference data is looked up by its codes; there is no Node interface to refetch by.
     nodeQueryOptions: false,
@@ -56,4 +62,17 @@ builder.mutationType({ description: 'Changes; each invalidates the cached answer
 /** The @cacheControl directive for a type: shared by everyone, fresh for its TTL in our policy table. */
 export function publicFor(type: keyof typeof defaultTtlSeconds) {
   return { cacheControl: { maxAge: defaultTtlSeconds[type], scope: 'PUBLIC' as const } };
+}
+
+/**
+ * The cost of a list field: its selection counted once per item it may return — the
+ * `first` (or `last`) it is asked for, or the size it returns when not asked; never more than
+ * the most it returns, since a larger page is refused by its resolver (BAD_USER_INPUT, naming
+ * the argument) before any statement.
+ */
+export function pageCost(defaultSize: number, maxSize: number) {
+  return (args: { first?: number | null; last?: number | null }) => ({
+    field: 1,
+    multiplier: Math.min(maxSize, Math.max(1, args.first ?? args.last ?? defaultSize)),
+  });
 }

@@ -1,7 +1,7 @@
 import type { CountryRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/countries.ts';
 import { DEFAULT_NESTED_LIST, MAX_NESTED_LIST } from '../resolvers/airports.ts';
-import { builder, publicFor } from './builder.ts';
+import { builder, pageCost, publicFor } from './builder.ts';
 
 builder.objectType('Country', {
   directives: publicFor('Country'),
@@ -15,6 +15,7 @@ builder.objectType('Country', {
       type: ['Airport'],
       description: `Airports by name (default ${DEFAULT_NESTED_LIST}, at most ${MAX_NESTED_LIST}).`,
       args: { first: t.arg.int() },
+      complexity: pageCost(DEFAULT_NESTED_LIST, MAX_NESTED_LIST),
       resolve: resolve.countryAirports,
     }),
   }),
@@ -31,6 +32,8 @@ builder.queryFields((t) => ({
     type: ['Country'],
     description: 'Every country, by name.',
     args: { continent: t.arg.string({ description: 'AF, AN, AS, EU, NA, OC or SA.' }) },
+    // Every country: about 250.
+    complexity: { field: 1, multiplier: 250 },
     resolve: resolve.countries,
   }),
 }));

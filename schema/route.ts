@@ -1,6 +1,7 @@
 import type { RouteRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/routes.ts';
-import { builder, publicFor } from './builder.ts';
+import { builder, pageCost, publicFor } from './builder.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/pagination.ts';
 
 builder.objectType('Route', {
   directives: publicFor('Route'),
@@ -27,6 +28,7 @@ builder.queryFields((t) => ({
         to: t.arg.string({ description: 'Destination IATA airport code.' }),
         airline: t.arg.string({ description: 'IATA or ICAO airline code.' }),
       },
+      complexity: pageCost(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
       resolve: resolve.routes,
     },
     { name: 'RouteConnection' },

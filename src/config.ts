@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { LimitsOptions } from '../plugins/use-limits.ts';
 import type { AuthConfig } from './auth/authenticator.ts';
 import { defaultTtlPolicy, type TtlPolicy } from './cache-policy.ts';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 const envSchema = z.object({
+  MAX_BODY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1024 * 1024)),
+  MAX_URL_LENGTH: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(16 * 1024)),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(4000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
@@ -21,6 +24,8 @@ const envSchema = z.object({
   CACHE_BREAKER_RESET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(2000)),
   CACHE_COMPRESS_ABOVE_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(65536)),
   CACHE_MAX_LIFETIME_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(7 * 24 * 3600 * 1000)),
+  CACHE_BUS_HEARTBEAT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1000)),
+  CACHE_INVALIDATION_ACK_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(250)),
   CACHE_PRUNE_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(60_000)),
   JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_JWKS_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
@@ -44,6 +49,12 @@ const envSchema = z.object({
   ),
   RESPONSE_CACHE: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   RESPONSE_CACHE_EXTENSIONS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
+  LIMIT_MAX_DEPTH: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(10)),
+  LIMIT_MAX_ALIASES: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(15)),
+  LIMIT_MAX_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1000)),
+  LIMIT_MAX_DIRECTIVES: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(20)),
+  LIMIT_MAX_COST: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(10_000)),
+  LIMIT_MAX_VARIABLES_DEPTH: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(16)),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -53,11 +64,14 @@ const envSchema = z.object({
 export type Config = {
   port: number;
   host: string;
+  /** Bounds every request meets at the server edge, before the gateway sees it. */
+  http: { maxBodyBytes: number; maxUrlLength: number };
   /** Where the reference data and caches live: a Postgres server, or PGlite in a folder. */
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   cache: CacheConfig;
   auth: AuthConfig;
   responseCache: { enabled: boolean; ttl: TtlPolicy; extensions: boolean };
+  limits: LimitsOptions;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -76,6 +90,10 @@ export interface CacheConfig {
   maxLifetimeMs: number;
   /** 0 turns the prune job off. */
   pruneIntervalMs: number;
+  /** How often an instance tells the others on the bus that it is alive. */
+  busHeartbeatMs: number;
+  /** How long an invalidation waits for every live instance to acknowledge it (0: does not wait). */
+  invalidationAckTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return {
     port: e.PORT,
     host: e.HOST,
+    http: { maxBodyBytes: e.MAX_BODY_BYTES, maxUrlLength: e.MAX_URL_LENGTH },
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : {
@@ -112,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       compressAboveBytes: e.CACHE_COMPRESS_ABOVE_BYTES,
       maxLifetimeMs: e.CACHE_MAX_LIFETIME_MS,
       pruneIntervalMs: e.CACHE_PRUNE_INTERVAL_MS,
+      busHeartbeatMs: e.CACHE_BUS_HEARTBEAT_MS,
+      invalidationAckTimeoutMs: e.CACHE_INVALIDATION_ACK_TIMEOUT_MS,
     },
     auth: {
       jwtSecret: e.JWT_SECRET,
@@ -125,6 +146,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       enabled: e.RESPONSE_CACHE === 'on',
       ttl: { ...defaultTtlPolicy, overrides: e.CACHE_TTL_OVERRIDES ?? {} },
       extensions: e.RESPONSE_CACHE_EXTENSIONS === 'true',
+    },
+    limits: {
+      maxDepth: e.LIMIT_MAX_DEPTH,
+      maxAliases: e.LIMIT_MAX_ALIASES,
+      maxTokens: e.LIMIT_MAX_TOKENS,
+      maxDirectives: e.LIMIT_MAX_DIRECTIVES,
+      maxCost: e.LIMIT_MAX_COST,
+      maxVariablesDepth: e.LIMIT_MAX_VARIABLES_DEPTH,
     },
     logLevel: e.LOG_LEVEL,
   };
