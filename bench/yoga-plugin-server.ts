@@ -16,7 +16,8 @@ const database = await openDatabase(config.database, { logger: createLogger('war
 const catalog = createCatalog(database.db);
 const yoga = createYoga({
   schema,
-  context: () => createContext(database.db, catalog, anonymous),
+  // Read-only traffic: nothing to invalidate.
+  context: () => createContext(database.db, catalog, anonymous, async () => undefined),
   logging: false,
   plugins: [useResponseCache({ session: () => null, ttl: 600_000 })],
 });

@@ -1,17 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { CacheScope } from './cache-control.ts';
 import { deriveOperationPolicy, NOT_CACHEABLE, type OperationPolicy } from './operation-policy.ts';
 import type { RequestParams } from './request-params.ts';
-import { keyBase, scopeValue, type VerifiedPrincipal } from './response-cache-key.ts';
+import { keyBase, scopeValue, UnkeyableValueError, type VerifiedPrincipal } from './response-cache-key.ts';
 
 /** The three calls the response cache makes of a cache (the tier chain satisfies it). */
 export interface ResponseCacheStore {
   /** Optional synchronous look-up of the nearest tier, tried before `get`. */
   peekMemory?(key: string): { value: unknown; tier: string; ageMs: number; ttlMs: number; stale: boolean } | undefined;
   get(key: string): Promise<{ value: unknown; tier: string; ageMs: number; ttlMs: number; stale: boolean } | undefined>;
-  set(key: string, value: string, options: { ttl: number; grace?: number; tags?: readonly string[] }): Promise<void>;
+  set(key: string, value: string, options: { ttl: number; grace?: number; tags?: readonly string[]; createdAt?: number }): Promise<void>;
   invalidateTags(tags: readonly string[]): Promise<void>;
 }
 
@@ -33,6 +34,8 @@ export interface ResponseCacheOptions<P extends VerifiedPrincipal> {
   includeExtensions?: boolean;
   /** Part of every key; bump it to drop all entries. Default: '1'. */
   keyVersion?: string;
+  /** Documents longer than this many tokens are not parsed here (the gateway refuses them). Default: 1000. */
+  maxTokens?: number;
   /** Called when storing, refreshing or invalidating fails; the request itself never fails for it. */
   onError?: (error: unknown, operation: 'set' | 'invalidate') => void;
 }
@@ -62,7 +65,7 @@ export type HeaderSource = { get(name: string): string | null };
 
 /** What the cache makes of a request before anything executes. */
 export type Decision =
-  | { kind: 'uncacheable'; isMutation: boolean }
+  | { kind: 'uncacheable' }
   | { kind: 'cacheable'; key: string; policy: OperationPolicy; ttlSeconds: number; bypass: boolean };
 
 export type SelfFetch = (url: string, init: RequestInit) => Promise<Response> | Response;
@@ -89,11 +92,27 @@ function cacheControl(scope: CacheScope, maxAgeSeconds: number): string {
  * plugin and the server's pre-Yoga fast path both use it.
  */
 export function createResponseCacheCore<P extends VerifiedPrincipal>(options: ResponseCacheOptions<P>) {
-  const { cache, schema, ttlSeconds = (maxAge) => maxAge, ttlOverride, mayBypass = () => false, includeExtensions = true, keyVersion = '1', onError = () => undefined } = options;
+  const {
+    cache,
+    schema,
+    ttlSeconds = (maxAge) => maxAge,
+    ttlOverride,
+    mayBypass = () => false,
+    includeExtensions = true,
+    keyVersion = '1',
+    maxTokens = 1000,
+    onError = () => undefined,
+  } = options;
 
-  const schemaHash = createHash('sha256').update(JSON.stringify(Object.keys(schema.getTypeMap()).sort())).digest('base64url').slice(0, 12);
-  // A document's digest, AST and policies, computed once per text.
-  const documents = new LRUCache<string, { id: string; ast: DocumentNode | null; policies: Map<string, OperationPolicy>; mutations: Set<string> }>({ max: 2000 });
+  // The printed schema with its directives — fields, arguments and cache hints — so entries a
+  // different schema made (an older deploy sharing Redis or Postgres) are never served.
+  const schemaHash = createHash('sha256').update(printSchemaWithDirectives(schema)).digest('base64url').slice(0, 16);
+  // A document's digest, AST and policies, computed once per text; bounded by the texts' size,
+  // since a document may be as long as a request body.
+  const documents = new LRUCache<string, { id: string; ast: DocumentNode | null; policies: Map<string, OperationPolicy> }>({
+    maxSize: 32 * 1024 * 1024,
+    sizeCalculation: (_, text) => text.length * 4 + 1024,
+  });
   // Stored bodies encoded once (by ETag, a digest of the body), so a hit copies bytes, not characters.
   const encoded = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
   // Request bodies seen before (the same text from many callers): parsed params and the
@@ -113,14 +132,11 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
     if (!doc) {
       let ast: DocumentNode | null = null;
       try {
-        ast = parse(query);
+        ast = parse(query, { maxTokens });
       } catch {
-        // Yoga reports the syntax error; nothing to cache.
+        // Yoga reports the syntax error (or the size); nothing to cache.
       }
-      const mutations = new Set(
-        (ast?.definitions ?? []).flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation' ? [d.name?.value ?? ''] : [])),
-      );
-      doc = { id: createHash('sha256').update(query).digest('base64url'), ast, policies: new Map(), mutations };
+      doc = { id: createHash('sha256').update(query).digest('base64url'), ast, policies: new Map() };
       documents.set(query, doc);
     }
     const name = operationName ?? '';
@@ -129,20 +145,25 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
       policy = doc.ast ? deriveOperationPolicy(schema, doc.ast, operationName, ttlOverride) : NOT_CACHEABLE;
       doc.policies.set(name, policy);
     }
-    const isMutation = doc.mutations.has(name) || (name === '' && doc.mutations.size === 1 && doc.ast?.definitions.length === 1);
-    return { documentId: doc.id, policy, isMutation };
+    return { documentId: doc.id, policy };
   }
 
   function baseOf(params: RequestParams) {
-    const { documentId, policy, isMutation } = policyOf(params.query!, params.operationName);
-    const key = keyBase({ version: keyVersion, schemaHash, documentId, operationName: params.operationName, variables: params.variables });
-    return { policy, isMutation, key };
+    const { documentId, policy } = policyOf(params.query!, params.operationName);
+    let key: string | null = null;
+    try {
+      key = keyBase({ version: keyVersion, schemaHash, documentId, operationName: params.operationName, variables: params.variables });
+    } catch (err) {
+      // Variables no key can hold (nested beyond any input type): answered, never cached.
+      if (!(err instanceof UnkeyableValueError)) throw err;
+    }
+    return { policy, key };
   }
 
   function decide(params: RequestParams, principal: P, url: URL, headers: HeaderSource, base = baseOf(params)): Decision {
-    const { policy, isMutation } = base;
-    const scope = policy.scope === 'NONE' ? null : scopeValue(policy.scope, principal);
-    if (scope === null) return { kind: 'uncacheable', isMutation };
+    const { policy } = base;
+    const scope = policy.scope === 'NONE' || base.key === null ? null : scopeValue(policy.scope, principal);
+    if (scope === null) return { kind: 'uncacheable' };
     const key = `${base.key}|${scope}`;
     const bypass =
         headers.get(REFRESH_HEADER) === refreshSecret ||
@@ -223,10 +244,15 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
       };
     },
 
-    store(decision: Extract<Decision, { kind: 'cacheable' }>, body: string, tags: string[]): Stored {
+    /**
+     * Keeps an answer. `startedAt` is when its execution began: an invalidation after that
+     * may have changed what it read, so the entry counts as made then, and such an
+     * invalidation makes it unreadable even though it is written later.
+     */
+    store(decision: Extract<Decision, { kind: 'cacheable' }>, body: string, tags: string[], startedAt: number): Stored {
       const stored: Stored = { etag: `"${createHash('sha1').update(body).digest('base64url')}"`, body };
       cache
-        .set(decision.key, encodeStored(stored), { ttl: decision.ttlSeconds * 1000, grace: decision.policy.grace * 1000, tags })
+        .set(decision.key, encodeStored(stored), { ttl: decision.ttlSeconds * 1000, grace: decision.policy.grace * 1000, tags, createdAt: startedAt })
         .catch((err) => onError(err, 'set'));
       return stored;
     },

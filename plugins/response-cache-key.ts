@@ -1,4 +1,3 @@
-import { stringify } from 'safe-stable-stringify';
 import type { CacheScope } from './cache-control.ts';
 
 export interface ResponseCacheKeyParts {
@@ -14,10 +13,53 @@ export interface ResponseCacheKeyParts {
   scope: string;
 }
 
+/** Deeper values are not keyed (the limits plugin refuses such variables): no input of ours nests this far. */
+export const MAX_KEY_DEPTH = 64;
+
+/** A value the key cannot represent faithfully: the request is answered without the cache. */
+export class UnkeyableValueError extends Error {
+  override name = 'UnkeyableValueError';
+}
+
+/**
+ * A canonical, injective text for a JSON-like value: object keys sorted; strings (keys
+ * included) through JSON.stringify, which escapes quotes, control characters and lone
+ * surrogates, so the text is well-formed Unicode and survives UTF-8 (Redis, Postgres)
+ * unchanged; numbers JSON cannot write (-0, NaN, ±Infinity — what `1e400` parses to) as
+ * tokens of their own instead of JSON's `0` and `null`. Every value's text is self-delimiting,
+ * so distinct values can never give the same text.
+ */
+export function canonicalValue(value: unknown, depth = 0): string {
+  if (depth > MAX_KEY_DEPTH) throw new UnkeyableValueError(`value nested deeper than ${MAX_KEY_DEPTH} levels`);
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (Object.is(value, -0)) return '-0';
+      return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return 'undefined';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return `[${value.map((item) => canonicalValue(item, depth + 1)).join(',')}]`;
+      const record = value as Record<string, unknown>;
+      const fields = Object.keys(record)
+        .sort()
+        .map((name) => `${JSON.stringify(name)}:${canonicalValue(record[name], depth + 1)}`);
+      return `{${fields.join(',')}}`;
+    }
+    default:
+      throw new UnkeyableValueError(`a ${typeof value} has no key`);
+  }
+}
+
 /**
  * version | schema | document | operation | variables (key order does not matter) | scope.
- * The parts are joined with a separator that cannot occur inside the digests, and the
- * free-form ones are JSON, so no two different requests share a key.
+ * The digests cannot contain the separator and every free-form part is canonical text
+ * (see canonicalValue), so two different requests never share a key — not even once the key
+ * is written as UTF-8.
  */
 export function buildResponseCacheKey(parts: ResponseCacheKeyParts): string {
   return `${keyBase(parts)}|${parts.scope}`;
@@ -25,8 +67,8 @@ export function buildResponseCacheKey(parts: ResponseCacheKeyParts): string {
 
 /** Everything but the scope: the same for every caller of one request text, so it can be memoised. */
 export function keyBase(parts: Omit<ResponseCacheKeyParts, 'scope'>): string {
-  const variables = parts.variables && Object.keys(parts.variables).length ? stringify(parts.variables) : '';
-  return `rc${parts.version}|${parts.schemaHash}|${parts.documentId}|${JSON.stringify(parts.operationName ?? '')}|${variables}`;
+  const variables = canonicalValue(parts.variables ?? {});
+  return `rc${parts.version}|${parts.schemaHash}|${parts.documentId}|${canonicalValue(parts.operationName ?? null)}|${variables}`;
 }
 
 export interface VerifiedPrincipal {
@@ -36,7 +78,8 @@ export interface VerifiedPrincipal {
 
 /**
  * The part of the key that says who may share an entry, from the *verified* principal —
- * never from a raw header. Null: the answer may not be cached for this caller.
+ * never from a raw header; the id as canonical text, like every free-form part. Null: the
+ * answer may not be cached for this caller.
  */
 export function scopeValue(scope: CacheScope, principal: VerifiedPrincipal): string | null {
   switch (scope) {
@@ -45,9 +88,9 @@ export function scopeValue(scope: CacheScope, principal: VerifiedPrincipal): str
     case 'AUTHENTICATED':
       return principal.kind === 'anonymous' ? 'anonymous' : 'authenticated';
     case 'PARTNER':
-      return `kind:${principal.kind}`;
+      return `kind:${canonicalValue(principal.kind)}`;
     case 'PRIVATE':
-      return principal.kind !== 'anonymous' && principal.id ? `${principal.kind}:${principal.id}` : null;
+      return principal.kind !== 'anonymous' && principal.id ? `${canonicalValue(principal.kind)}:${canonicalValue(principal.id)}` : null;
     default:
       return null;
   }

@@ -22,6 +22,8 @@ export interface ResponseCachePlugin extends Plugin {
 
 interface Miss {
   decision: Extract<Decision, { kind: 'cacheable' }>;
+  /** When the miss was seen, before anything executed: the entry's creation time. */
+  startedAt: number;
   settle?: (stored: Stored | null) => void;
   errors?: boolean;
   extensions?: boolean;
@@ -31,8 +33,9 @@ interface Miss {
 /**
  * The response cache. A hit is answered in onRequest, before Yoga parses, validates or
  * executes anything, with the bytes stored at the miss (encoded once). Concurrent identical
- * misses execute once. Answers with errors are not stored. A mutation invalidates the
- * entities its result contains before its answer leaves.
+ * misses execute once. Answers with errors are not stored. Invalidation is not the plugin's:
+ * the code that writes declares what it touched (whatever the client selected, however the
+ * request arrived) and invalidates it through the same store.
  */
 export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseCacheOptions<P>): ResponseCachePlugin {
   const core = createResponseCacheCore(options);
@@ -41,7 +44,6 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
   const misses = new WeakMap<Request, Miss>();
   const parsedParams = new WeakMap<Request, unknown>();
   const noStore = new WeakSet<Request>();
-  const mutations = new WeakSet<Request>();
 
   const toResponse = (fetchAPI: { Response: typeof Response }, answer: ReturnType<ResponseCacheCore['answer']>) =>
     new fetchAPI.Response(answer.status === 304 ? null : (Buffer.concat(answer.chunks) as unknown as BodyInit), { status: answer.status, headers: answer.headers });
@@ -82,36 +84,28 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
       const decision = core.decide(params, principalOf(request), url, request.headers);
       if (decision.kind === 'uncacheable') {
         noStore.add(request);
-        if (decision.isMutation) mutations.add(request);
         return;
       }
+      const startedAt = Date.now();
       const found = await core.lookup(decision, { url, headers: request.headers, params });
       if ('stored' in found) {
         endResponse(toResponse(fetchAPI, core.answer(found.stored, found.meta, request.headers.get('if-none-match'))));
         return;
       }
-      misses.set(request, { decision, settle: found.settle });
+      misses.set(request, { decision, startedAt, settle: found.settle });
     },
 
     onRequestParse({ request, setRequestParser }) {
       if (parsedParams.has(request)) setRequestParser(() => parsedParams.get(request) as never);
     },
 
-    async onExecutionResult({ request, result, context }) {
+    onExecutionResult({ request, result, context }) {
       if (!result || Symbol.asyncIterator in result) return;
       const miss = misses.get(request);
-      if (miss) {
-        miss.errors = Boolean(result.errors?.length);
-        miss.extensions = Boolean(result.extensions && Object.keys(result.extensions).length);
-        miss.tags = [...(tagsOf(context) ?? []), ...miss.decision.policy.types.map((t) => `type:${t}`)];
-        return;
-      }
-      // Nothing cached before a mutation may be served after it returns: invalidate first —
-      // also when it partly failed, since what it did change must not be served stale.
-      if (mutations.has(request)) {
-        const tags = [...(tagsOf(context) ?? [])];
-        if (tags.length) await core.invalidate(tags);
-      }
+      if (!miss) return;
+      miss.errors = Boolean(result.errors?.length);
+      miss.extensions = Boolean(result.extensions && Object.keys(result.extensions).length);
+      miss.tags = [...(tagsOf(context) ?? []), ...miss.decision.policy.types.map((t) => `type:${t}`)];
     },
 
     async onResponse({ request, response, setResponse, fetchAPI }) {
@@ -126,7 +120,7 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
         response.headers.set('cache-control', 'no-store');
         return;
       }
-      const stored = core.store(miss.decision, await response.text(), miss.tags ?? []);
+      const stored = core.store(miss.decision, await response.text(), miss.tags ?? [], miss.startedAt);
       miss.settle?.(stored);
       const meta = { hit: false, tier: 'origin', ageSeconds: 0, ttlSeconds: miss.decision.ttlSeconds, scope: miss.decision.policy.scope, stale: false };
       setResponse(toResponse(fetchAPI, core.answer(stored, meta, null, miss.extensions ? false : undefined)));

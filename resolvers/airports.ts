@@ -3,11 +3,14 @@ import type { ListedAirport } from '../src/catalog/airports.ts';
 import type { Context } from '../src/context.ts';
 import { badUserInput } from '../src/errors.ts';
 import { paginate, type ConnectionArgs } from './pagination.ts';
-import { parseCode, parseCount, parseOptionalCode } from './validate.ts';
+import { parseCode, parseCount, parseOptionalCode, parseText, quoted } from './validate.ts';
 
 export const MAX_NESTED_LIST = 500;
 export const DEFAULT_NESTED_LIST = 50;
 const MAX_RADIUS_KM = 20_000;
+
+/** The cache tag of an airport: answers that contain it carry it; a change to it invalidates it. */
+export const airportTag = (airport: Pick<AirportRow, 'id'>) => `Airport:${airport.id}`;
 
 export function airport(_: unknown, args: { iata: string }, ctx: Context): Promise<AirportRow | null> {
   return ctx.loaders.airportByIata.load(parseCode('airportIata', 'iata', args.iata));
@@ -28,7 +31,7 @@ export function airports(_: unknown, args: AirportsArgs, ctx: Context) {
       throw badUserInput('near', `"near.radiusKm" must be above 0 and at most ${MAX_RADIUS_KM}; received ${near.radiusKm}.`);
     }
   }
-  const search = args.search?.trim() || undefined;
+  const search = parseText('search', args.search);
   const filter = { countryCode: parseOptionalCode('country', 'country', args.country), search, near: near ?? undefined };
   return paginate<ListedAirport>(
     args,
@@ -66,18 +69,22 @@ export interface AirportInput {
 
 const timezones = new Set(Intl.supportedValuesOf('timeZone'));
 
-/** A reference-data correction (admin only, enforced in the schema). */
+/**
+ * A reference-data correction (admin only, enforced in the schema). Every cached answer that
+ * contains the airport is invalidated before this returns, whatever the client selected.
+ */
 export async function updateAirport(_: unknown, args: { iata: string; input: AirportInput }, ctx: Context): Promise<AirportRow> {
   const iata = parseCode('airportIata', 'iata', args.iata);
   const { name, city, timezone, latitude, longitude } = args.input;
   const patch: Record<string, string | number> = {};
   if (name != null) {
-    if (!name.trim() || name.length > 200) throw badUserInput('input', '"input.name" must be 1 to 200 characters.');
-    patch.name = name.trim();
+    const text = parseText('input.name', name, 200);
+    if (!text) throw badUserInput('input.name', '"input.name" must be 1 to 200 characters.');
+    patch.name = text;
   }
-  if (city != null) patch.city = city.trim();
+  if (city != null) patch.city = parseText('input.city', city) ?? '';
   if (timezone != null) {
-    if (!timezones.has(timezone)) throw badUserInput('input', `"input.timezone" must be an IANA time zone such as "America/New_York"; received ${JSON.stringify(timezone)}.`);
+    if (!timezones.has(timezone)) throw badUserInput('input.timezone', `"input.timezone" must be an IANA time zone such as "America/New_York"; received ${quoted(timezone)}.`);
     patch.timezone = timezone;
   }
   if (latitude != null) {
@@ -95,5 +102,6 @@ export async function updateAirport(_: unknown, args: { iata: string; input: Air
   if (!updated) throw badUserInput('iata', `No airport has the IATA code ${iata}.`);
   ctx.loaders.airportById.clear(updated.id).prime(updated.id, updated);
   ctx.loaders.airportByIata.clear(iata).prime(iata, updated);
+  await ctx.invalidate([airportTag(updated)]);
   return updated;
 }

@@ -1,10 +1,10 @@
-import type { AirportRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/airports.ts';
-import { builder, publicFor } from './builder.ts';
+import { builder, pageCost, publicFor } from './builder.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/pagination.ts';
 
 builder.objectType('Airport', {
   directives: publicFor('Airport'),
-  extensions: { cacheTag: (a: AirportRow) => `Airport:${a.id}` },
+  extensions: { cacheTag: resolve.airportTag },
   description: 'An airport from OpenFlights.',
   fields: (t) => ({
     iata: t.exposeString('iata', { nullable: true, description: 'IATA code, e.g. JFK. Some small airports have none.' }),
@@ -20,12 +20,14 @@ builder.objectType('Airport', {
       type: ['Route'],
       description: `Routes departing here, ordered by destination then airline (default ${resolve.DEFAULT_NESTED_LIST}, at most ${resolve.MAX_NESTED_LIST}).`,
       args: { first: t.arg.int() },
+      complexity: pageCost(resolve.DEFAULT_NESTED_LIST, resolve.MAX_NESTED_LIST),
       resolve: resolve.routesFrom,
     }),
     routesTo: t.field({
       type: ['Route'],
       description: `Routes arriving here, ordered by origin then airline (default ${resolve.DEFAULT_NESTED_LIST}, at most ${resolve.MAX_NESTED_LIST}).`,
       args: { first: t.arg.int() },
+      complexity: pageCost(resolve.DEFAULT_NESTED_LIST, resolve.MAX_NESTED_LIST),
       resolve: resolve.routesTo,
     }),
   }),
@@ -57,6 +59,7 @@ builder.queryFields((t) => ({
         search: t.arg.string({ description: 'Part of the name or city, or an exact IATA/ICAO code.' }),
         near: t.arg({ type: NearInput }),
       },
+      complexity: pageCost(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
       resolve: resolve.airports,
     },
     { name: 'AirportConnection' },

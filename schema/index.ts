@@ -1,3 +1,4 @@
+import { specifiedDirectives } from 'graphql';
 import { cacheControlDirective } from '../plugins/cache-control.ts';
 import { tagEntities } from '../plugins/entity-tags.ts';
 import type { Context } from '../src/context.ts';
@@ -11,6 +12,7 @@ import './viewer.ts';
 
 /** The schema; executing it records the entities each answer touched into `context.cacheTags`. */
 export const schema = tagEntities(
-  builder.toSchema({ sortSchema: true, directives: [cacheControlDirective] }),
+  // The list replaces GraphQL's own directives unless they are named too (@include, @skip, …).
+  builder.toSchema({ sortSchema: true, directives: [...specifiedDirectives, cacheControlDirective] }),
   (context: Context) => context.cacheTags,
 );

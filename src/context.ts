@@ -8,10 +8,17 @@ export interface Context {
   viewer: Viewer;
   loaders: Loaders;
   catalog: Catalog;
-  /** Entities this request touched (`Airport:3797`): cache tags for its answer, or what a mutation invalidates. */
+  /** Entities this request read (`Airport:3797`): the cache tags of its answer. */
   cacheTags: Set<string>;
+  /**
+   * What a write calls with the tags of what it changed, before it returns: every cached
+   * answer carrying one of them, in every tier and instance, is unreadable once this resolves.
+   */
+  invalidate: Invalidate;
 }
 
-export function createContext(db: Database, catalog: Catalog, viewer: Viewer): Context {
-  return { viewer, loaders: createLoaders(db), catalog, cacheTags: new Set() };
+export type Invalidate = (tags: readonly string[]) => Promise<void>;
+
+export function createContext(db: Database, catalog: Catalog, viewer: Viewer, invalidate: Invalidate): Context {
+  return { viewer, loaders: createLoaders(db), catalog, cacheTags: new Set(), invalidate };
 }

@@ -1,11 +1,14 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useAuth } from '../plugins/use-auth.ts';
+import { useErrorCodes } from '../plugins/use-error-codes.ts';
 import { useHealth } from '../plugins/use-health.ts';
+import { defaultLimits, useLimits, type LimitsOptions } from '../plugins/use-limits.ts';
 import { useResponseCache } from '../plugins/use-response-cache.ts';
+import { operationCost } from '../schema/cost.ts';
 import { schema } from '../schema/index.ts';
 import { createCatalog } from './catalog/index.ts';
-import { createContext, type Context } from './context.ts';
+import { createContext, type Context, type Invalidate } from './context.ts';
 import type { Authenticate } from './auth/authenticator.ts';
 import { AuthenticationError, type Viewer } from './auth/viewer.ts';
 import { defaultTtlPolicy, ttlFor, type TtlPolicy } from './cache-policy.ts';
@@ -23,6 +26,8 @@ export interface GatewayDeps {
   /** The tier chain the response cache reads through; without it nothing is cached. */
   cache?: CacheChain;
   responseCache?: { enabled: boolean; ttl: TtlPolicy; extensions: boolean };
+  /** Bounds on every operation (depth, aliases, tokens, directives, cost). Default: defaultLimits. */
+  limits?: LimitsOptions;
   logger: Logger;
 }
 
@@ -45,17 +50,29 @@ function cacheTierChecks(cache: CacheChain | undefined): Record<string, () => Pr
   );
 }
 
+/**
+ * How writes invalidate what they changed. Without a cache there is nothing to invalidate; a
+ * failing invalidation is logged, and the write it follows still stands.
+ */
+function invalidatorFor(cache: CacheChain | undefined, logger: Logger): Invalidate {
+  if (!cache) return async () => undefined;
+  return (tags) =>
+    cache.invalidateTags(tags).catch((err: Error) => logger.error({ err: err.message, tags }, 'invalidation failed: cached answers may be stale'));
+}
+
 /** The response cache as the gateway configures it: viewer-scoped, TTLs by role, admins and services may bypass. */
 function responseCacheFor(
   cache: CacheChain,
   principalOf: (request: Request) => Viewer,
   settings: GatewayDeps['responseCache'],
+  limits: LimitsOptions,
   logger: Logger,
 ) {
   const ttl = settings?.ttl ?? defaultTtlPolicy;
   return useResponseCache<Viewer>({
     cache,
     schema,
+    maxTokens: limits.maxTokens,
     principalOf,
     ttlSeconds: (maxAge, viewer) => ttlFor(ttl, maxAge, viewer),
     ttlOverride: (type) => ttl.overrides[type],
@@ -70,15 +87,16 @@ function responseCacheFor(
  * The whole gateway as a fetch handler, built from its dependencies. It opens nothing and
  * listens nowhere: the server (or a test) owns the clients and closes them.
  */
-export function createGateway({ database, authenticate, cache, responseCache: settings, logger }: GatewayDeps): Gateway {
+export function createGateway({ database, authenticate, cache, responseCache: settings, limits = defaultLimits, logger }: GatewayDeps): Gateway {
   const cacheChecks = cacheTierChecks(cache);
   const auth = useAuth({ authenticate, isAuthenticationError: (err) => err instanceof AuthenticationError });
-  const responseCache = cache && settings?.enabled !== false ? responseCacheFor(cache, auth.principalOf, settings, logger) : undefined;
+  const responseCache = cache && settings?.enabled !== false ? responseCacheFor(cache, auth.principalOf, settings, limits, logger) : undefined;
   const catalog = createCatalog(database.db);
+  const invalidate = invalidatorFor(cache, logger);
   let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
-    context: ({ request }) => createContext(database.db, catalog, auth.principalOf(request)),
+    context: ({ request }) => createContext(database.db, catalog, auth.principalOf(request), invalidate),
     logging: toYogaLogger(logger),
     landingPage: false,
     // Liveness stays with Yoga; /health (below) reports the dependencies.
@@ -90,6 +108,8 @@ export function createGateway({ database, authenticate, cache, responseCache: se
     plugins: [
       auth,
       ...(responseCache ? [responseCache] : []),
+      useLimits({ ...limits, costOf: (args) => operationCost(schema, args) }),
+      useErrorCodes(),
       useHealth({ checks: { database: () => database.ping(), ...cacheChecks }, optional: Object.keys(cacheChecks) }),
     ],
   });

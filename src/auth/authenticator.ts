@@ -21,11 +21,20 @@ export type HeaderSource = { get(name: string): string | null };
 
 export type Authenticate = (headers: HeaderSource) => Promise<Viewer>;
 
+// A lone surrogate (in Unicode mode a pair matches as one astral code point, not here).
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const MAX_SUBJECT_LENGTH = 256;
+
 function viewerFromClaims(claims: JWTPayload): Viewer {
   if (typeof claims.sub !== 'string' || claims.sub === '') throw new AuthenticationError('token has no subject (sub)');
+  // An identity keys private cache entries and rows: it must be text that every store keeps
+  // as it is (a lone surrogate turns into U+FFFD in UTF-8, and so into someone else's id).
+  if (LONE_SURROGATE.test(claims.sub) || claims.sub.length > MAX_SUBJECT_LENGTH) {
+    throw new AuthenticationError(`token subject (sub) must be well-formed Unicode of at most ${MAX_SUBJECT_LENGTH} characters`);
+  }
   const role = claims.role;
   const kind = role === 'admin' ? 'admin' : role === 'service' ? 'service' : 'user';
-  const name = typeof claims.name === 'string' ? claims.name : undefined;
+  const name = typeof claims.name === 'string' && !LONE_SURROGATE.test(claims.name) ? claims.name : undefined;
   return { kind, id: claims.sub, name };
 }
 

@@ -8,8 +8,7 @@ import { chain, sleep, uniquePrefix } from '../helpers/cache.ts';
 type Principal = { kind: string; id?: string };
 
 /** A gateway over a purpose-built schema: the plugin knows nothing of flights. */
-function gatewayFor(resolvers: Record<string, () => unknown>) {
-  const cache = chain({ keyPrefix: uniquePrefix('plugin') });
+function gatewayFor(resolvers: Record<string, () => unknown>, { cache = chain({ keyPrefix: uniquePrefix('plugin') }), extraFields = '' } = {}) {
   const schema = createSchema({
     typeDefs: /* GraphQL */ `
       enum CacheControlScope { PUBLIC AUTHENTICATED PARTNER PRIVATE NONE }
@@ -17,6 +16,7 @@ function gatewayFor(resolvers: Record<string, () => unknown>) {
       type Query {
         slow: String @cacheControl(maxAge: 1, grace: 60)
         members: String @cacheControl(maxAge: 60, scope: AUTHENTICATED)
+        ${extraFields}
       }
     `,
     resolvers: { Query: resolvers },
@@ -79,6 +79,15 @@ describe('useResponseCache on its own schema', () => {
     }
   });
 
+  it('never serves one schema\'s answers to a gateway whose schema differs by one field, on one shared chain', async () => {
+    const cache = chain({ keyPrefix: uniquePrefix('schemas') });
+    const before = gatewayFor({ slow: () => 'old deploy' }, { cache, extraFields: 'retired: String' });
+    const after = gatewayFor({ slow: () => 'new deploy' }, { cache });
+    expect(await before('{ slow }')).toMatchObject({ data: { slow: 'old deploy' } });
+    expect(await before('{ slow }')).toMatchObject({ extensions: { cache: { hit: true } } });
+    expect(await after('{ slow }')).toMatchObject({ data: { slow: 'new deploy' }, extensions: { cache: { hit: false } } });
+  });
+
   it('never serves an AUTHENTICATED answer to an anonymous caller', async () => {
     let calls = 0;
     const ask = gatewayFor({ members: () => `members only ${++calls}` });
@@ -105,8 +114,8 @@ describe('response cache keys', () => {
     expect(scopeValue('PUBLIC', { kind: 'user', id: '1' })).toBe('public');
     expect(scopeValue('AUTHENTICATED', { kind: 'anonymous' })).toBe('anonymous');
     expect(scopeValue('AUTHENTICATED', { kind: 'partner', id: '9' })).toBe('authenticated');
-    expect(scopeValue('PARTNER', { kind: 'partner', id: '9' })).toBe('kind:partner');
-    expect(scopeValue('PRIVATE', { kind: 'user', id: '1' })).toBe('user:1');
+    expect(scopeValue('PARTNER', { kind: 'partner', id: '9' })).toBe('kind:"partner"');
+    expect(scopeValue('PRIVATE', { kind: 'user', id: '1' })).toBe('"user":"1"');
     expect(scopeValue('PRIVATE', { kind: 'anonymous' })).toBeNull();
     expect(scopeValue('NONE', { kind: 'admin', id: 'x' })).toBeNull();
   });
