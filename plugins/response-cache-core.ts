@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache';
 import type { CacheScope } from './cache-control.ts';
 import { deriveOperationPolicy, NOT_CACHEABLE, type OperationPolicy } from './operation-policy.ts';
 import type { RequestParams } from './request-params.ts';
-import { keyBase, scopeValue, UnkeyableValueError, type VerifiedPrincipal } from './response-cache-key.ts';
+import { keyBase, scopeValue, sharedAcrossRoles, UnkeyableValueError, type VerifiedPrincipal } from './response-cache-key.ts';
 
 /** The three calls the response cache makes of a cache (the tier chain satisfies it). */
 export interface ResponseCacheStore {
@@ -22,8 +22,12 @@ export interface ResponseCacheOptions<P extends VerifiedPrincipal> {
   schema: GraphQLSchema;
   /** The verified principal of a request (from useAuth). */
   principalOf: (request: Request) => P;
-  /** Seconds an answer lives for this principal, from the operation's maxAge. Default: maxAge. */
-  ttlSeconds?: (maxAge: number, principal: P) => number;
+  /**
+   * Seconds an entry lives, from the operation's maxAge: for `principal` when the entry is
+   * that caller's role's alone (per caller, per role), or null when callers of several roles
+   * share it (PUBLIC), so it gets one lifetime whoever missed first. Default: maxAge.
+   */
+  ttlSeconds?: (maxAge: number, principal: P | null) => number;
   /** A configured maxAge per type name, over the schema's hints. Default: none. */
   ttlOverride?: (typeName: string) => number | undefined;
   /** Entity tags recorded while executing (see tagEntities). Default: none. */
@@ -83,8 +87,24 @@ function decodeStored(value: unknown): Stored | null {
   return newline > 0 ? { etag: value.slice(0, newline), body: value.slice(newline + 1) } : null;
 }
 
-function cacheControl(scope: CacheScope, maxAgeSeconds: number): string {
-  return `${scope === 'PUBLIC' ? 'public' : 'private'}, max-age=${Math.max(0, Math.floor(maxAgeSeconds))}`;
+/**
+ * The entry's whole lifetime beside its Age (RFC 9111 §4.2.3: a downstream cache takes the age
+ * off the max-age), not the remaining lifetime, which would count the age twice.
+ */
+function cacheControl(scope: CacheScope, meta: Meta): string {
+  const lifetime = Math.max(0, Math.round(meta.ageSeconds + meta.ttlSeconds));
+  return `${scope === 'PUBLIC' ? 'public' : 'private'}, max-age=${lifetime}`;
+}
+
+/**
+ * If-None-Match by the weak comparison (RFC 9110 §13.1.2): `*`, or any tag of the list whose
+ * opaque part equals ours, `W/` or not.
+ */
+export function matchesIfNoneMatch(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
 }
 
 /**
@@ -168,7 +188,7 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
     const bypass =
         headers.get(REFRESH_HEADER) === refreshSecret ||
       (mayBypass(principal) && (url.searchParams.get('nocache') === '1' || /no-cache/i.test(headers.get('cache-control') ?? '')));
-    return { kind: 'cacheable', key, policy, ttlSeconds: ttlSeconds(policy.maxAge, principal), bypass };
+    return { kind: 'cacheable', key, policy, ttlSeconds: ttlSeconds(policy.maxAge, sharedAcrossRoles(scope) ? null : principal), bypass };
   }
 
   return {
@@ -250,7 +270,8 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
      * invalidation makes it unreadable even though it is written later.
      */
     store(decision: Extract<Decision, { kind: 'cacheable' }>, body: string, tags: string[], startedAt: number): Stored {
-      const stored: Stored = { etag: `"${createHash('sha1').update(body).digest('base64url')}"`, body };
+      // Weak: the bytes sent differ from the stored ones by `extensions.cache` (hit, age …).
+      const stored: Stored = { etag: `W/"${createHash('sha1').update(body).digest('base64url')}"`, body };
       cache
         .set(decision.key, encodeStored(stored), { ttl: decision.ttlSeconds * 1000, grace: decision.policy.grace * 1000, tags, createdAt: startedAt })
         .catch((err) => onError(err, 'set'));
@@ -265,12 +286,12 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
     answer(stored: Stored, meta: Meta, ifNoneMatch: string | null, withExtensions = includeExtensions): Answer {
       const headers: Record<string, string> = {
         'content-type': 'application/json; charset=utf-8',
-        'cache-control': cacheControl(meta.scope, meta.ttlSeconds),
+        'cache-control': cacheControl(meta.scope, meta),
         age: String(Math.max(0, Math.floor(meta.ageSeconds))),
         etag: stored.etag,
         vary: VARY,
       };
-      if (ifNoneMatch === stored.etag) return { status: 304, headers, chunks: [] };
+      if (matchesIfNoneMatch(ifNoneMatch, stored.etag)) return { status: 304, headers, chunks: [] };
       if (!withExtensions || !stored.body.endsWith('}')) {
         const body = Buffer.from(stored.body);
         headers['content-length'] = String(body.length);

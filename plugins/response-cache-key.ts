@@ -95,3 +95,8 @@ export function scopeValue(scope: CacheScope, principal: VerifiedPrincipal): str
       return null;
   }
 }
+
+/** Whether callers of several roles share entries of this scope value (PUBLIC; signed-in AUTHENTICATED). */
+export function sharedAcrossRoles(scope: string): boolean {
+  return scope === 'public' || scope === 'authenticated';
+}

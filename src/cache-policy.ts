@@ -34,9 +34,13 @@ export const defaultTtlPolicy: TtlPolicy = {
   realtimeCapSeconds: 60,
 };
 
-/** The TTL an answer gets for this viewer: the operation's maxAge × the role's multiplier, at least the minimum. */
-export function ttlFor(policy: TtlPolicy, maxAgeSeconds: number, viewer: Viewer, realtime = false): number {
-  const scaled = maxAgeSeconds * (policy.roleMultipliers[viewer.kind] ?? 1);
+/**
+ * The TTL of an entry: the operation's maxAge × the role's multiplier when the entry is one
+ * role's alone (`viewer`), × 1 when several roles share it (`null`: PUBLIC answers live the
+ * same whoever asked first), at least the minimum.
+ */
+export function ttlFor(policy: TtlPolicy, maxAgeSeconds: number, viewer: Viewer | null, realtime = false): number {
+  const scaled = maxAgeSeconds * (viewer ? (policy.roleMultipliers[viewer.kind] ?? 1) : 1);
   const capped = realtime ? Math.min(scaled, policy.realtimeCapSeconds) : scaled;
   return Math.max(Math.round(capped), policy.minimumSeconds);
 }
