@@ -27,7 +27,13 @@ const envSchema = z.object({
   CACHE_BUS_HEARTBEAT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1000)),
   CACHE_INVALIDATION_ACK_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(250)),
   CACHE_PRUNE_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(60_000)),
-  JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  JWT_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((secret) => secret.trim().length >= 32, 'must be at least 32 characters, not counting spaces around it')
+      .optional(),
+  ),
   JWT_JWKS_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   JWT_ISSUER: z.preprocess(emptyAsUndefined, z.string().optional()),
   JWT_AUDIENCE: z.preprocess(emptyAsUndefined, z.string().optional()),

@@ -1,130 +1,53 @@
-import { Command } from 'commander';
-import { seedReferenceData } from '../drizzle/seed/seed.ts';
-import { createPartner, revokePartner } from './auth/partner-keys.ts';
-import { createPostgresTier } from './cache/postgres-tier.ts';
-import { cachePostgresUrl } from './cache-backend.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './database.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { logSeedSummary, progressLogger } from './prepare-database.ts';
-import { startServer } from './server.ts';
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
 
-function setup() {
-  const config = loadConfig();
-  return { config, logger: createLogger(config.logLevel) };
-}
+// Each command's module is imported when the command runs: `contrail --help` loads none of
+// the gateway (schema, drivers, Yoga), so it answers at once.
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
-async function withDatabase(logger: Logger, config: ReturnType<typeof loadConfig>, work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<void>) {
-  const database = await openDatabase(config.database, { logger });
-  try {
-    await work(database);
-  } finally {
-    await database.close();
-  }
-}
-
-const program = new Command('contrail').description('Contrail: a GraphQL gateway for aviation data').showHelpAfterError();
+const program = new Command('contrail')
+  .description('Contrail: a GraphQL gateway for aviation data')
+  .version(version, '-v, --version')
+  .showHelpAfterError();
 
 program
   .command('serve')
   .description('serve the gateway (GraphiQL at http://localhost:$PORT/graphql)')
-  .action(async () => {
-    const { config, logger } = setup();
-    const server = await startServer(config, logger);
-    let closing = false;
-    const shutdown = (signal: string) => {
-      if (closing) return;
-      closing = true;
-      logger.info({ signal }, 'shutting down');
-      server.close().then(
-        () => process.exit(0),
-        (err) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
-  });
+  .action(async () => (await import('./cli/serve.ts')).serve());
 
 program
   .command('migrate')
   .description('apply the database migrations')
-  .action(async () => {
-    const { config, logger } = setup();
-    await withDatabase(logger, config, async (database) => {
-      await database.migrate();
-      logger.info('migrations applied');
-    });
-  });
+  .action(async () => (await import('./cli/db.ts')).migrate());
 
 program
   .command('seed')
   .description('load the OpenFlights and OurAirports reference data (idempotent)')
-  .action(async () => {
-    const { config, logger } = setup();
-    await withDatabase(logger, config, async (database) => {
-      await database.migrate();
-      logSeedSummary(logger, await seedReferenceData(database.db, { onProgress: progressLogger(logger) }));
-    });
-  });
+  .action(async () => (await import('./cli/db.ts')).seed());
 
-const partnerCommand = program.command('partner').description('partner API keys');
+const partner = program.command('partner').description('partner API keys (a key is printed once, alone on stdout; only its hash is stored)');
+partner.command('create <name>').description('create a partner and print its API key').action(async (name: string) => (await import('./cli/partner.ts')).create(name));
+partner.command('rotate <name>').description('print a new API key for a partner; the old key stops working').action(async (name: string) => (await import('./cli/partner.ts')).rotate(name));
+partner.command('revoke <name>').description("revoke a partner's API key").action(async (name: string) => (await import('./cli/partner.ts')).revoke(name));
+partner.command('list').description('list partners: name, key prefix, status, rate limit, created').action(async () => (await import('./cli/partner.ts')).list());
 
-partnerCommand
-  .command('create <name>')
-  .description('create a partner and print its API key (shown this once; only its hash is stored)')
-  .action(async (name: string) => {
-    const { config, logger } = setup();
-    await withDatabase(logger, config, async (database) => {
-      await database.migrate();
-      const { partner, key } = await createPartner(database.db, name);
-      logger.info({ partner: partner.name, id: partner.id }, 'partner created');
-      process.stdout.write(`${key}\n`);
-    });
-  });
+const wholeNumber = (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a whole number above 0');
+  return number;
+};
 
-partnerCommand
-  .command('revoke <name>')
-  .description("revoke a partner's API key")
-  .action(async (name: string) => {
-    const { config, logger } = setup();
-    await withDatabase(logger, config, async (database) => {
-      await database.migrate();
-      const partner = await revokePartner(database.db, name);
-      if (!partner) return program.error(`no partner named ${JSON.stringify(name)}`);
-      logger.info({ partner: partner.name, id: partner.id }, 'partner key revoked');
-    });
-  });
-
-const cacheCommand = program.command('cache').description('the tier chain');
-
-cacheCommand
+program
+  .command('cache')
+  .description('the tier chain')
   .command('prune')
   .description('delete expired entries and tag invalidations from the Postgres tier, in batches')
-  .option('--batch <rows>', 'rows deleted per statement', '1000')
-  .action(async (options: { batch: string }) => {
-    const batch = Number(options.batch);
-    if (!Number.isInteger(batch) || batch < 1) program.error(`--batch must be a whole number above 0; received ${options.batch}`);
-    const { config, logger } = setup();
-    await withDatabase(logger, config, async (database) => {
-      await database.migrate();
-      const backend = await cachePostgresUrl(config, database);
-      const tier = createPostgresTier({ url: backend.url, timeoutMs: 30_000, logger });
-      try {
-        const removed = await tier.prune(batch);
-        logger.info(removed, `pruned ${removed.entries} expired entries and ${removed.tags} tag invalidations`);
-      } finally {
-        await tier.close();
-        await backend.close();
-      }
-    });
-  });
+  .option('--batch <rows>', 'rows deleted per statement', wholeNumber, 1000)
+  .action(async (options: { batch: number }) => (await import('./cli/cache.ts')).prune(options.batch));
 
-program.parseAsync().catch((err: unknown) => {
-  // Misconfiguration is the user's to fix: say what, without a stack trace.
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error(err);
+program.parseAsync().catch((err: Error) => {
+  // One line that says what to fix; the stack only when asked for.
+  process.stderr.write(`contrail: ${err.message}\n`);
+  if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') process.stderr.write(`${err.stack}\n`);
   process.exit(1);
 });

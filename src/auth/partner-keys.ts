@@ -9,12 +9,52 @@ function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-/** Creates a partner and returns its key: shown once, stored only as a hash. */
-export async function createPartner(db: Database, name: string): Promise<{ partner: PartnerRow; key: string }> {
+/** A partner's name is taken, or names no partner: the caller's to fix, said in one line. */
+export class PartnerError extends Error {
+  override name = 'PartnerError';
+}
+
+function newKey() {
   const prefix = randomBytes(8).toString('hex').slice(0, 10);
   const key = `ctr_${prefix}_${randomBytes(32).toString('base64url')}`;
-  const [partner] = await db.insert(partners).values({ name, keyPrefix: prefix, keyHash: hashKey(key) }).returning();
-  return { partner: partner!, key };
+  return { key, columns: { keyPrefix: prefix, keyHash: hashKey(key) } };
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Creates a partner and returns its key: shown once, stored only as a hash. */
+export async function createPartner(db: Database, name: string): Promise<{ partner: PartnerRow; key: string }> {
+  const { key, columns } = newKey();
+  try {
+    const [partner] = await db.insert(partners).values({ name, ...columns }).returning();
+    return { partner: partner!, key };
+  } catch (err) {
+    // drizzle wraps the driver's error; its cause carries Postgres' code.
+    if ((err as { cause?: { code?: string } }).cause?.code === UNIQUE_VIOLATION) {
+      throw new PartnerError(`a partner named ${JSON.stringify(name)} exists already (to replace its key: contrail partner rotate ${name})`);
+    }
+    throw err;
+  }
+}
+
+/** A new key for an existing partner (active again if it was revoked); the old key stops working. */
+export async function rotatePartnerKey(db: Database, name: string): Promise<{ partner: PartnerRow; key: string }> {
+  const { key, columns } = newKey();
+  const [partner] = await db
+    .update(partners)
+    .set({ ...columns, status: 'active', revokedAt: null })
+    .where(eq(partners.name, name))
+    .returning();
+  if (!partner) throw new PartnerError(`no partner named ${JSON.stringify(name)}`);
+  return { partner, key };
+}
+
+/** Every partner, by name: what an operator may see (never a key or its hash). */
+export async function listPartners(db: Database) {
+  return db
+    .select({ name: partners.name, keyPrefix: partners.keyPrefix, status: partners.status, rateLimitPerMinute: partners.rateLimitPerMinute, createdAt: partners.createdAt })
+    .from(partners)
+    .orderBy(partners.name);
 }
 
 export async function revokePartner(db: Database, name: string): Promise<PartnerRow | undefined> {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -84,8 +84,10 @@ describe.skipIf(!hasPostgres)('the contrail CLI against a Postgres server', () =
     const run = promisify(execFile);
     const env = { ...process.env, DATABASE_URL: databaseUrl(name), LOG_LEVEL: 'info' };
     await run('node', ['src/contrail.mjs', 'migrate'], { cwd: root, env });
-    const { stdout } = await run('node', ['src/contrail.mjs', 'seed'], { cwd: root, env });
-    const messages = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const { stdout, stderr } = await run('node', ['src/contrail.mjs', 'seed'], { cwd: root, env });
+    // Logs go to stderr; stdout is for results.
+    expect(stdout).toBe('');
+    const messages = stderr.trim().split('\n').map((line) => JSON.parse(line));
     expect(messages.some((m) => m.msg === 'seeding routes: 67663/67663')).toBe(true);
     const summary = messages.find((m) => m.msg === 'reference data seeded');
     expect(summary.counts.airports).toBeGreaterThan(7600);
@@ -99,24 +101,26 @@ describe.skipIf(!hasPostgres)('the contrail CLI against a Postgres server', () =
     const client = new pg.Client({ connectionString: databaseUrl(name) });
     client.on('error', () => undefined);
     await client.connect();
-    let stdout: string;
+    let stderr: string;
     let rows: unknown[];
     try {
       await client.query(`INSERT INTO cache_entries (key, value) SELECT 'expired:' || i, '1|{}' || chr(10) || '1' FROM generate_series(1, 2500) i`);
       await client.query(`INSERT INTO cache_entries (key, value) VALUES ('alive', '${Date.now() + 60_000}|x')`);
-      ({ stdout } = await run('node', ['src/contrail.mjs', 'cache', 'prune', '--batch', '1000'], { cwd: root, env }));
+      ({ stderr } = await run('node', ['src/contrail.mjs', 'cache', 'prune', '--batch', '1000'], { cwd: root, env }));
       ({ rows } = await client.query('SELECT key FROM cache_entries'));
     } finally {
       await client.end();
     }
-    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ entries: 2500 });
+    expect(JSON.parse(stderr.trim().split('\n').at(-1)!)).toMatchObject({ entries: 2500 });
     expect(rows).toEqual([{ key: 'alive' }]);
   });
 
   it('creates a partner whose key is printed once and works until revoked', async () => {
     const run = promisify(execFile);
-    const env = { ...process.env, DATABASE_URL: databaseUrl(name), LOG_LEVEL: 'warn' };
+    // At info level, so a log line on stdout would break `KEY=$(contrail partner create …)`.
+    const env = { ...process.env, DATABASE_URL: databaseUrl(name), LOG_LEVEL: 'info' };
     const { stdout } = await run('node', ['src/contrail.mjs', 'partner', 'create', 'SkyTravel'], { cwd: root, env });
+    expect(stdout.split('\n')).toHaveLength(2);
     const key = stdout.trim();
     // The secret is everything after the prefix: base64url, so it may itself contain '_'.
     const secret = /^ctr_[a-z0-9]{10}_([A-Za-z0-9_-]{43})$/.exec(key)?.[1];
@@ -134,7 +138,30 @@ describe.skipIf(!hasPostgres)('the contrail CLI against a Postgres server', () =
     } finally {
       await client.end();
     }
-    await expect(run('node', ['src/contrail.mjs', 'partner', 'revoke', 'Nobody'], { cwd: root, env })).rejects.toMatchObject({ code: 1 });
+    await expect(run('node', ['src/contrail.mjs', 'partner', 'revoke', 'Nobody'], { cwd: root, env })).rejects.toMatchObject({
+      code: 1,
+      stderr: 'contrail: no partner named "Nobody"\n',
+    });
+    // A name taken: one line, no stack, no key hash.
+    await expect(run('node', ['src/contrail.mjs', 'partner', 'create', 'SkyTravel'], { cwd: root, env })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^contrail: a partner named "SkyTravel" exists already \(to replace its key: contrail partner rotate SkyTravel\)\n$/),
+    });
+    const rotated = (await run('node', ['src/contrail.mjs', 'partner', 'rotate', 'SkyTravel'], { cwd: root, env })).stdout.trim();
+    expect(rotated).toMatch(/^ctr_[a-z0-9]{10}_[A-Za-z0-9_-]{43}$/);
+    expect(rotated).not.toBe(key);
+    const listed = (await run('node', ['src/contrail.mjs', 'partner', 'list'], { cwd: root, env })).stdout.trim().split('\n');
+    expect(listed).toHaveLength(2);
+    expect(listed[0]).toMatch(/^NAME\s+KEY PREFIX\s+STATUS\s+PER MINUTE\s+CREATED$/);
+    expect(listed[1]).toMatch(new RegExp(`^SkyTravel\\s+${rotated.split('_')[1]}\\s+active\\s+600\\s+\\d{4}-`));
+  });
+
+  it('answers --version and --help without loading the gateway', async () => {
+    const run = promisify(execFile);
+    const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    expect((await run('node', ['src/contrail.mjs', '--version'], { cwd: root })).stdout).toBe(`${version}\n`);
+    const help = (await run('node', ['src/contrail.mjs', 'partner', '--help'], { cwd: root })).stdout;
+    for (const command of ['create', 'rotate', 'revoke', 'list']) expect(help).toContain(command);
   });
 
   it('refuses an invalid configuration with a message and exit code 1', async () => {

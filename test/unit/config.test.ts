@@ -27,4 +27,10 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/PORT[\s\S]*DATABASE_URL|DATABASE_URL[\s\S]*PORT/);
   });
+
+  it('refuses a JWT secret that is spaces, or short once its spaces are trimmed', () => {
+    expect(() => loadConfig({ JWT_SECRET: ' '.repeat(40) })).toThrow(/JWT_SECRET: must be at least 32 characters/);
+    expect(() => loadConfig({ JWT_SECRET: `  ${'k'.repeat(20)}${' '.repeat(20)}` })).toThrow(ConfigError);
+    expect(loadConfig({ JWT_SECRET: 'k'.repeat(32) }).auth.jwtSecret).toBe('k'.repeat(32));
+  });
 });

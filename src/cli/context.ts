@@ -1,0 +1,31 @@
+import { destination } from 'pino';
+import { loadConfig, type Config } from '../config.ts';
+import { openDatabase, type DatabaseHandle } from '../database.ts';
+import { createLogger, type Logger } from '../logger.ts';
+
+export interface CliContext {
+  config: Config;
+  logger: Logger;
+}
+
+/**
+ * The configuration, and a logger writing to stderr synchronously: stdout carries only a
+ * command's result (a key, a table), and progress shows as it happens, not when the command
+ * ends.
+ */
+export function cliContext(): CliContext {
+  const config = loadConfig();
+  return { config, logger: createLogger(config.logLevel, destination({ fd: 2, sync: true })) };
+}
+
+/** Runs `work` on the configured database, migrated first, and closes it whatever happens. */
+export async function withMigratedDatabase<T>(work: (database: DatabaseHandle, context: CliContext) => Promise<T>): Promise<T> {
+  const context = cliContext();
+  const database = await openDatabase(context.config.database, { logger: context.logger });
+  try {
+    await database.migrate();
+    return await work(database, context);
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,13 @@
+import { seedReferenceData } from '../../drizzle/seed/seed.ts';
+import { logSeedSummary, progressLogger } from '../prepare-database.ts';
+import { withMigratedDatabase } from './context.ts';
+
+export async function migrate(): Promise<void> {
+  await withMigratedDatabase(async (_, { logger }) => logger.info('migrations applied'));
+}
+
+export async function seed(): Promise<void> {
+  await withMigratedDatabase(async (database, { logger }) => {
+    logSeedSummary(logger, await seedReferenceData(database.db, { onProgress: progressLogger(logger) }));
+  });
+}

@@ -1,0 +1,37 @@
+import { createPartner, listPartners, PartnerError, revokePartner, rotatePartnerKey } from '../auth/partner-keys.ts';
+import { withMigratedDatabase } from './context.ts';
+
+/** Prints the new key alone on stdout (`KEY=$(contrail partner create acme)`); it is shown this once. */
+export async function create(name: string): Promise<void> {
+  await withMigratedDatabase(async (database, { logger }) => {
+    const { partner, key } = await createPartner(database.db, name);
+    logger.info({ partner: partner.name, id: partner.id }, 'partner created');
+    process.stdout.write(`${key}\n`);
+  });
+}
+
+export async function rotate(name: string): Promise<void> {
+  await withMigratedDatabase(async (database, { logger }) => {
+    const { partner, key } = await rotatePartnerKey(database.db, name);
+    logger.info({ partner: partner.name, id: partner.id }, 'partner key rotated: the old key no longer works');
+    process.stdout.write(`${key}\n`);
+  });
+}
+
+export async function revoke(name: string): Promise<void> {
+  await withMigratedDatabase(async (database, { logger }) => {
+    const partner = await revokePartner(database.db, name);
+    if (!partner) throw new PartnerError(`no partner named ${JSON.stringify(name)}`);
+    logger.info({ partner: partner.name, id: partner.id }, 'partner key revoked');
+  });
+}
+
+/** A table on stdout: name, key prefix, status, rate limit, created. */
+export async function list(): Promise<void> {
+  await withMigratedDatabase(async (database) => {
+    const rows = (await listPartners(database.db)).map((p) => [p.name, p.keyPrefix, p.status, String(p.rateLimitPerMinute), p.createdAt.toISOString()]);
+    const table = [['NAME', 'KEY PREFIX', 'STATUS', 'PER MINUTE', 'CREATED'], ...rows];
+    const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+    for (const row of table) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
+  });
+}
