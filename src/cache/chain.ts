@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.ts';
-import type { BusMessage, InvalidationBus } from './bus.ts';
+import type { Invalidation } from './bus-message.ts';
+import type { BusStats, InvalidationBus } from './bus.ts';
 import { encodeEntry, type CacheEntry, type EncodedEntry } from './entry.ts';
 import { TierGuard } from './guard.ts';
 import { Loading } from './loading.ts';
@@ -9,6 +10,11 @@ import type { SharedTier, TierName } from './tier.ts';
 import type { CacheChainOptions, CacheHit, CacheStats, GetOrSetResult, SetOptions, TierCounters } from './types.ts';
 
 export type { CacheChainOptions, CacheHit, CacheStats, GetOrSetResult, SetOptions, TierCounters } from './types.ts';
+
+/** The chain's stats, with what the bus knows of the other instances. */
+export interface ChainStats extends Omit<CacheStats, 'bus'> {
+  bus: BusStats | null;
+}
 
 // Postgres indexes text keys up to ~2.7 kB; longer keys are hashed, the same in every tier.
 const MAX_KEY_LENGTH = 512;
@@ -51,10 +57,19 @@ export class CacheChain {
     this.bus = bus;
   }
 
-  /** What another instance said: forget keys, record tag invalidations. */
-  readonly onBusMessage = (message: BusMessage): void => {
+  /** What another instance said: forget keys, record tag invalidations (synchronously: the ack follows). */
+  readonly onBusMessage = (message: Invalidation): void => {
     if (message.keys?.length) void this.memory.delete(message.keys);
     if (message.tags?.length && message.at) this.memory.rememberTags(message.tags, message.at, this.options.maxLifetimeMs);
+  };
+
+  /**
+   * The bus is gone (disconnected, or its own heartbeats no longer come back): from now on this
+   * instance misses invalidations. Entries kept so far were stored without the safety cap, so
+   * they go; new ones are capped to the safety TTL while the bus is away.
+   */
+  readonly onBusLost = (): void => {
+    this.memory.clear();
   };
 
   /** The bus came back: anything said while it was away is lost, so memory starts over. */
@@ -139,13 +154,16 @@ export class CacheChain {
     const ks = (typeof keys === 'string' ? [keys] : keys).map((key) => this.key(key));
     await this.memory.delete(ks);
     await Promise.all(this.shared.map((level) => level.guard.run('delete', () => level.tier.delete(ks), undefined)));
-    this.publish({ keys: ks });
+    // Only then: a peer that dropped the key sooner could copy the old value back from Redis
+    // (a key, unlike a tag, leaves no time behind to check it against).
+    await this.tellEveryInstance({ keys: ks });
   }
 
   /**
-   * Makes every entry carrying any of `tags` unreadable in every tier that is up, before it
-   * returns, and tells the other instances. No key is scanned: readers compare an entry's
-   * creation time with its tags' invalidation times.
+   * Makes every entry carrying any of `tags` unreadable in every tier that is up, and in the
+   * memory of every other live instance, before it returns (waiting for those at most the
+   * bus's ack timeout). No key is scanned: readers compare an entry's creation time with its
+   * tags' invalidation times.
    */
   async invalidateTags(names: readonly string[]): Promise<void> {
     if (!names.length) return;
@@ -153,10 +171,12 @@ export class CacheChain {
     const at = Date.now();
     const lifetime = this.options.maxLifetimeMs;
     this.memory.rememberTags(tags, at, lifetime);
-    await Promise.all(
-      this.shared.map((level) => level.guard.run('invalidateTags', () => level.tier.invalidateTags(tags, at, lifetime), undefined)),
-    );
-    this.publish({ tags: [...tags], at });
+    // The bus need not wait for the shared tiers: a peer that applies the message first
+    // remembers the tag times in memory, and checks every shared-tier entry against them too.
+    await Promise.all([
+      ...this.shared.map((level) => level.guard.run('invalidateTags', () => level.tier.invalidateTags(tags, at, lifetime), undefined)),
+      this.tellEveryInstance({ tags: [...tags], at }),
+    ]);
   }
 
   /**
@@ -168,13 +188,13 @@ export class CacheChain {
     return this.loading.getOrSet(key, factory, options);
   }
 
-  stats(): CacheStats {
+  stats(): ChainStats {
     const tiers: CacheStats['tiers'] = { memory: { ...this.memoryCounters } };
     for (const level of this.shared) tiers[level.tier.name] = { ...level.counters, ...level.guard.counters };
     return {
       tiers,
       memory: { bytes: this.memory.bytes, entries: this.memory.entries },
-      bus: this.bus ? { healthy: this.bus.healthy } : null,
+      bus: this.bus ? this.bus.stats() : null,
       refreshes: { ...this.loading.refreshes },
     };
   }
@@ -248,12 +268,36 @@ export class CacheChain {
   }
 
   /**
-   * Tells the other instances, without waiting: the shared tiers already hold the truth, and
-   * the bus only shortens how long another instance's memory may lag behind it.
+   * Tells the other instances, without waiting: for writes, which change no truth — the shared
+   * tiers hold the new value, and the bus only shortens how long another memory keeps an older one.
    */
-  private publish(message: Omit<BusMessage, 'from'>): void {
+  private publish(message: Invalidation): void {
     const bus = this.bus;
     if (bus) void this.busGuard.run('publish', () => bus.publish(message), undefined);
+  }
+
+  /**
+   * Tells the other instances and waits until every one known to be alive (heard on the bus
+   * within three heartbeats) has applied it to its memory — or until the bus's ack timeout,
+   * then names the silent ones in a warning and counts it. The wait starts before the publish,
+   * so a frozen Redis holds it no longer than the larger of the tier timeout and the ack timeout.
+   */
+  private async tellEveryInstance(message: Invalidation): Promise<void> {
+    const bus = this.bus;
+    if (!bus) return;
+    const id = randomUUID();
+    const acks = bus.expectAcks(id);
+    // Nobody to wait for (no live peer, or the bus is down): as fast as before.
+    if (!acks.peers.length) return this.publish(message);
+    const sent = await this.busGuard.run('publish', () => bus.publish({ ...message, id }).then(() => true), false);
+    if (!sent) acks.abandon();
+    const silent = await acks.done;
+    if (silent.length) {
+      this.options.logger.warn(
+        { peers: silent, of: acks.peers.length, sent, tags: message.tags?.length ?? 0, keys: message.keys?.length ?? 0 },
+        'invalidation not acknowledged by every live instance in time: they may serve the old value until they receive it',
+      );
+    }
   }
 
   private entry<V>(value: V, { ttl, grace = 0, tags = [], createdAt = Date.now() }: SetOptions): CacheEntry<V> {

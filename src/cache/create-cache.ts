@@ -30,9 +30,8 @@ export interface Cache {
 export async function createCache({ config, logger, postgresUrl }: CacheDeps): Promise<Cache> {
   const memory = new MemoryTier({ maxBytes: config.memoryMaxBytes, maxEntryBytes: config.memoryMaxEntryBytes, logger });
   const shared: SharedTier[] = [];
-  const redis = config.redis
-    ? await createRedisTier({ ...config.redis, connectTimeoutMs: Math.max(config.tierTimeoutMs, 1000), logger })
-    : undefined;
+  const connectTimeoutMs = Math.max(config.tierTimeoutMs, 1000);
+  const redis = config.redis ? await createRedisTier({ ...config.redis, connectTimeoutMs, logger }) : undefined;
   if (redis) shared.push(redis.tier);
   const postgres = postgresUrl ? createPostgresTier({ url: postgresUrl, timeoutMs: config.tierTimeoutMs, logger }) : undefined;
   if (postgres) shared.push(postgres);
@@ -54,7 +53,11 @@ export async function createCache({ config, logger, postgresUrl }: CacheDeps): P
         channel: `${config.keyPrefix}invalidations`,
         instanceId: randomUUID(),
         logger,
+        connectTimeoutMs,
+        heartbeatMs: config.busHeartbeatMs,
+        ackTimeoutMs: config.invalidationAckTimeoutMs,
         onMessage: chain.onBusMessage,
+        onLost: chain.onBusLost,
         onResubscribed: chain.onBusResubscribed,
       }),
     );
