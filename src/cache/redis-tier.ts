@@ -9,6 +9,7 @@ export interface RedisConnection {
   close(): Promise<unknown>;
   destroy(): void;
   on(event: string, listener: (...args: any[]) => void): unknown;
+  once(event: string, listener: (...args: any[]) => void): unknown;
   mGet(keys: string[]): Promise<(string | null)[]>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
@@ -100,11 +101,50 @@ export async function closeRedis(connection: RedisConnection, graceMs = 500): Pr
   }
 }
 
+/** host:port of each node, without credentials: what a log line may show of a Redis URL. */
+export function redisAddress(url: string): string {
+  return url
+    .split(',')
+    .map((u) => {
+      try {
+        const parsed = new URL(u.trim());
+        return `${parsed.hostname}:${parsed.port || 6379}`;
+      } catch {
+        return '(unparsable URL)';
+      }
+    })
+    .join(',');
+}
+
+/**
+ * Connects, waiting at most `timeoutMs`: null once connected, else why not. node-redis'
+ * connect() does not settle while it retries a closed port, nor while a server accepts and
+ * never answers; the client keeps reconnecting in the background either way.
+ */
+export async function connectWithin(connection: RedisConnection, timeoutMs: number): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    connection.connect().then(
+      () => null,
+      (err: Error) => err.message,
+    ),
+    new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  return outcome;
+}
+
 /** L2: Keyv + @keyv/redis over our own fail-fast connection. */
 export async function createRedisTier(options: RedisTierOptions): Promise<{ tier: KeyvTier; connection: RedisConnection }> {
   const connection = createRedisConnection(options);
-  // A Redis that is down at start-up is a tier that misses until it comes back, not a failed start.
-  await connection.connect().catch((err: Error) => options.logger.warn({ tier: 'redis', err: err.message }, 'redis not reachable yet'));
+  // A Redis that is down at start-up is a tier that misses until it comes back (health:
+  // degraded), not a failed start nor a hang: said once, and once more when it answers.
+  const problem = await connectWithin(connection, options.connectTimeoutMs);
+  if (problem) {
+    const address = redisAddress(options.url);
+    options.logger.warn({ tier: 'redis', address, reason: problem }, `Redis at REDIS_URL (${address}) is not reachable: starting without it; it is picked up when it answers`);
+    connection.once('ready', () => options.logger.info({ tier: 'redis', address }, 'Redis is reachable: the Redis tier is back'));
+  }
   const adapter = new KeyvRedis(connection as never, {
     throwOnConnectError: true,
     throwOnErrors: true,
