@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createClient } from '@keyv/redis';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/database.ts';
@@ -34,13 +35,40 @@ interface Row extends PhaseResult {
 
 type Server = Started & { url: string };
 
+const keyPrefix = `bench:${randomUUID()}:`;
 const baseEnv = {
   HOST: '127.0.0.1',
   CONTRAIL_DATA_DIR: dataDir,
   LOG_LEVEL: 'warn',
   DATABASE_URL: process.env.DATABASE_URL ?? '',
-  CACHE_KEY_PREFIX: `bench:${randomUUID()}:`,
+  CACHE_KEY_PREFIX: keyPrefix,
 };
+
+/**
+ * Leaves nothing in the shared servers: the gateways' entries and tag times in Redis (found
+ * by their prefix, with SCAN — never KEYS, never a flush) and, on a Postgres server, the
+ * cache rows. The embedded PGlite is the bench's own folder.
+ */
+async function removeBenchKeys(): Promise<void> {
+  const client = createClient({ url: redisUrl });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    let removed = 0;
+    for await (const keys of client.scanIterator({ MATCH: `*${keyPrefix}*`, COUNT: 1000 })) if (keys.length) removed += await client.unlink(keys);
+    console.log(`removed ${removed} bench keys from Redis`);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+  if (!process.env.DATABASE_URL) return;
+  const database = await openDatabase({ kind: 'postgres', url: process.env.DATABASE_URL }, { logger: createLogger('warn') });
+  try {
+    await database.db.execute(sql`DELETE FROM cache_entries WHERE key LIKE ${`${keyPrefix}%`}`);
+    await database.db.execute(sql`DELETE FROM cache_tags WHERE tag LIKE ${`${keyPrefix}%`}`);
+  } finally {
+    await database.close();
+  }
+}
 
 async function start(args: string[], env: Record<string, string>): Promise<Server> {
   const port = await freePort();
@@ -162,7 +190,7 @@ async function httpBench() {
 async function main() {
   const only = process.env.BENCH_ONLY;
   const results: Record<string, unknown> = {};
-  if (only !== 'tiers') results.http = await httpBench();
+  if (only !== 'tiers') results.http = await httpBench().finally(removeBenchKeys);
   if (only !== 'http') results.tiers = await runTierBench();
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
