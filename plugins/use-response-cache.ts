@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { createPersistedQueries } from './persisted-queries.ts';
+import { errorFetchResponse } from './error-response.ts';
 import { readParams, type RequestParams } from './request-params.ts';
 import {
   createResponseCacheCore,
@@ -12,6 +12,14 @@ import {
 import type { VerifiedPrincipal } from './response-cache-key.ts';
 
 export type { ResponseCacheOptions, ResponseCacheStore, SelfFetch } from './response-cache-core.ts';
+
+export interface ResponseCachePluginOptions<P extends VerifiedPrincipal> extends ResponseCacheOptions<P> {
+  /**
+   * Turns a persisted query's hash into its query before the cache looks (see
+   * usePersistedQueries' `resolve`), or says what to answer instead. Default: params as sent.
+   */
+  resolveParams?: (params: RequestParams) => Promise<RequestParams | { status: number; message: string; code: string }>;
+}
 
 export interface ResponseCachePlugin extends Plugin {
   /** Gives the plugin the gateway's own fetch, for background refreshes of stale answers. */
@@ -37,21 +45,15 @@ interface Miss {
  * the code that writes declares what it touched (whatever the client selected, however the
  * request arrived) and invalidates it through the same store.
  */
-export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseCacheOptions<P>): ResponseCachePlugin {
+export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseCachePluginOptions<P>): ResponseCachePlugin {
   const core = createResponseCacheCore(options);
-  const persistedQueries = createPersistedQueries(options.cache);
-  const { principalOf, tagsOf = () => undefined } = options;
+  const { principalOf, tagsOf = () => undefined, resolveParams = async (params) => params } = options;
   const misses = new WeakMap<Request, Miss>();
   const parsedParams = new WeakMap<Request, unknown>();
   const noStore = new WeakSet<Request>();
 
   const toResponse = (fetchAPI: { Response: typeof Response }, answer: ReturnType<ResponseCacheCore['answer']>) =>
     new fetchAPI.Response(answer.status === 304 ? null : (Buffer.concat(answer.chunks) as unknown as BodyInit), { status: answer.status, headers: answer.headers });
-  const errorResponse = (fetchAPI: { Response: typeof Response }, status: number, message: string, code: string) =>
-    new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
-      status,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    });
 
   return {
     core,
@@ -65,16 +67,16 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
       if (/text\/event-stream|multipart\/mixed/.test(request.headers.get('accept') ?? '')) return;
       const read = await readParams(request, url);
       if (read.kind === 'invalid') {
-        endResponse(errorResponse(fetchAPI, 400, read.message, 'BAD_REQUEST'));
+        endResponse(errorFetchResponse(fetchAPI, 400, 'BAD_REQUEST', read.message));
         return;
       }
       if (read.kind === 'other') {
         if (read.body !== undefined) parsedParams.set(request, read.body);
         return;
       }
-      const resolved = await persistedQueries(read.params);
+      const resolved = await resolveParams(read.params);
       if ('code' in resolved) {
-        endResponse(errorResponse(fetchAPI, resolved.status, resolved.message, resolved.code));
+        endResponse(errorFetchResponse(fetchAPI, resolved.status, resolved.code, resolved.message));
         return;
       }
       const params: RequestParams = resolved;

@@ -3,6 +3,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useAuth } from '../plugins/use-auth.ts';
 import { useErrorCodes } from '../plugins/use-error-codes.ts';
 import { useHealth } from '../plugins/use-health.ts';
+import { usePersistedQueries, type PersistedQueriesPlugin } from '../plugins/use-persisted-queries.ts';
 import { defaultLimits, useLimits, type LimitsOptions } from '../plugins/use-limits.ts';
 import { useResponseCache } from '../plugins/use-response-cache.ts';
 import { operationCost } from '../schema/cost.ts';
@@ -66,6 +67,7 @@ function responseCacheFor(
   principalOf: (request: Request) => Viewer,
   settings: GatewayDeps['responseCache'],
   limits: LimitsOptions,
+  persistedQueries: PersistedQueriesPlugin,
   logger: Logger,
 ) {
   const ttl = settings?.ttl ?? defaultTtlPolicy;
@@ -73,6 +75,7 @@ function responseCacheFor(
     cache,
     schema,
     maxTokens: limits.maxTokens,
+    resolveParams: persistedQueries.resolve,
     principalOf,
     ttlSeconds: (maxAge, viewer) => ttlFor(ttl, maxAge, viewer),
     ttlOverride: (type) => ttl.overrides[type],
@@ -90,7 +93,9 @@ function responseCacheFor(
 export function createGateway({ database, authenticate, cache, responseCache: settings, limits = defaultLimits, logger }: GatewayDeps): Gateway {
   const cacheChecks = cacheTierChecks(cache);
   const auth = useAuth({ authenticate, isAuthenticationError: (err) => err instanceof AuthenticationError });
-  const responseCache = cache && settings?.enabled !== false ? responseCacheFor(cache, auth.principalOf, settings, limits, logger) : undefined;
+  const persistedQueries = usePersistedQueries({ store: cache });
+  const responseCache =
+    cache && settings?.enabled !== false ? responseCacheFor(cache, auth.principalOf, settings, limits, persistedQueries, logger) : undefined;
   const catalog = createCatalog(database.db);
   const invalidate = invalidatorFor(cache, logger);
   let graphiqlPage: string | undefined;
@@ -107,6 +112,8 @@ export function createGateway({ database, authenticate, cache, responseCache: se
     renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
     plugins: [
       auth,
+      // Before the cache, which asks it to resolve hashes before it looks.
+      persistedQueries,
       ...(responseCache ? [responseCache] : []),
       useLimits({ ...limits, costOf: (args) => operationCost(schema, args) }),
       useErrorCodes(),

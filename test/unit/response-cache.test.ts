@@ -4,6 +4,7 @@ import type { CacheChain } from '../../src/cache/chain.ts';
 import { chain, sleep, uniquePrefix } from '../helpers/cache.ts';
 import { seededPglite, type TestDatabase } from '../helpers/databases.ts';
 import { testGateway, type TestGateway } from '../helpers/gateway.ts';
+import { defaultTtlPolicy } from '../../src/cache-policy.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 
 let database: TestDatabase;
@@ -217,6 +218,26 @@ describe('persisted queries and GET', () => {
     expect(byHash.body.data.airport).toEqual({ iata: 'MAD', name: registered.body.data.airport.name });
     expect(byHash.body.extensions.cache.hit).toBe(true);
     expect(byHash.headers.get('cache-control')).toMatch(/^public, max-age=/);
+  });
+
+  it('work with the response cache off: the hash alone is answered once the query was sent', async () => {
+    const uncached = testGateway(database, { cache, responseCache: { enabled: false, ttl: defaultTtlPolicy, extensions: true } });
+    const ask = async (body: Record<string, unknown>) => {
+      const response = await uncached.gateway.fetch('http://contrail.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const persisted = JSON.parse(extensions);
+    expect((await ask({ extensions: persisted })).body.errors).toEqual([expect.objectContaining({ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } })]);
+    expect((await ask({ query, extensions: persisted })).body.data.airport.iata).toBe('MAD');
+    const byHash = await ask({ extensions: persisted });
+    expect(byHash.body.data.airport.iata).toBe('MAD');
+    expect(byHash.body.extensions?.cache).toBeUndefined();
+    const lying = await ask({ query: '{ countries { code } }', extensions: persisted });
+    expect([lying.status, lying.body.errors[0].extensions.code]).toEqual([400, 'PERSISTED_QUERY_HASH_MISMATCH']);
   });
 
   it('refuses a hash that does not match its query', async () => {

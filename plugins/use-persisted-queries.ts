@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import type { RequestParams } from './request-params.ts';
+
+/** Where known queries are kept beyond this process (the gateway passes its cache chain). */
+export interface PersistedQueryStore {
+  get(key: string): Promise<{ value: unknown } | undefined>;
+  set(key: string, value: string, options: { ttl: number }): Promise<void>;
+}
+
+export interface PersistedQueriesOptions {
+  /** Shared with the other instances, so each knows a hash any of them was taught. Default: this process only. */
+  store?: PersistedQueryStore;
+  /** How long a query stays known. Default: 7 days. */
+  keepMs?: number;
+}
+
+export interface PersistedQueryError {
+  status: number;
+  message: string;
+  code: 'PERSISTED_QUERY_NOT_FOUND' | 'PERSISTED_QUERY_NOT_SUPPORTED' | 'PERSISTED_QUERY_HASH_MISMATCH';
+}
+
+export interface PersistedQueriesPlugin extends Plugin {
+  /**
+   * The params with the query a hash stands for (checked against it when both are sent), or
+   * the error to answer. For a plugin that reads requests before Yoga does (the response cache).
+   */
+  resolve(params: RequestParams): Promise<RequestParams | PersistedQueryError>;
+}
+
+/**
+ * Automatic persisted queries (Apollo's protocol): a client sends the SHA-256 of its query;
+ * the first time, with the query, which is then kept (in this process and in the store, so
+ * every instance knows it); afterwards the hash alone — short enough for a GET URL a CDN can
+ * cache. Works whether or not the response cache is on.
+ */
+export function usePersistedQueries({ store, keepMs = 7 * 24 * 3600 * 1000 }: PersistedQueriesOptions = {}): PersistedQueriesPlugin {
+  const local = new LRUCache<string, string>({ max: 5000 });
+  const keyOf = (hash: string) => `apq:${hash}`;
+  // Params this plugin already resolved (for the response cache): not hashed a second time.
+  const resolved = new WeakSet<object>();
+
+  async function resolve(params: RequestParams): Promise<RequestParams | PersistedQueryError> {
+    const persisted = params.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
+    if (!persisted || resolved.has(params)) return params;
+    if (persisted.version !== 1 || typeof persisted.sha256Hash !== 'string' || !/^[0-9a-f]{64}$/.test(persisted.sha256Hash)) {
+      return { status: 400, message: 'Unsupported persisted query: expected version 1 and a hex SHA-256 hash.', code: 'PERSISTED_QUERY_NOT_SUPPORTED' };
+    }
+    const hash = persisted.sha256Hash;
+    if (typeof params.query === 'string') {
+      if (createHash('sha256').update(params.query).digest('hex') !== hash) {
+        return { status: 400, message: 'The persisted query hash does not match the query.', code: 'PERSISTED_QUERY_HASH_MISMATCH' };
+      }
+      if (!local.has(hash)) {
+        local.set(hash, params.query);
+        await store?.set(keyOf(hash), params.query, { ttl: keepMs }).catch(() => undefined);
+      }
+      resolved.add(params);
+      return params;
+    }
+    let query = local.get(hash);
+    if (query === undefined) {
+      const found = await store?.get(keyOf(hash)).catch(() => undefined);
+      if (typeof found?.value === 'string') {
+        query = found.value;
+        local.set(hash, query);
+      }
+    }
+    // Apollo clients expect this exact message and a 200, then resend with the query.
+    if (query === undefined) return { status: 200, message: 'PersistedQueryNotFound', code: 'PERSISTED_QUERY_NOT_FOUND' };
+    const withQuery = { ...params, query };
+    resolved.add(withQuery);
+    return withQuery;
+  }
+
+  return {
+    resolve,
+    // Once the request is read and before Yoga checks that it has a query.
+    onRequestParse: () => ({
+      async onRequestParseDone({ requestParserResult: params, setRequestParserResult }) {
+        // Batches and malformed bodies are Yoga's to refuse.
+        if (params === null || typeof params !== 'object' || Array.isArray(params)) return;
+        const outcome = await resolve(params as RequestParams);
+        if ('code' in outcome) throw createGraphQLError(outcome.message, { extensions: { code: outcome.code, http: { status: outcome.status } } });
+        if (outcome !== params) setRequestParserResult(outcome as typeof params);
+      },
+    }),
+  };
+}
