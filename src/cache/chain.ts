@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import type { Invalidation } from './bus-message.ts';
-import type { BusStats, InvalidationBus } from './bus.ts';
+import type { InvalidationBus } from './bus.ts';
 import { encodeEntry, type CacheEntry, type EncodedEntry } from './entry.ts';
 import { TierGuard } from './guard.ts';
 import { Loading } from './loading.ts';
@@ -10,11 +10,6 @@ import type { SharedTier, TierName } from './tier.ts';
 import type { CacheChainOptions, CacheHit, CacheStats, GetOrSetResult, SetOptions, TierCounters } from './types.ts';
 
 export type { CacheChainOptions, CacheHit, CacheStats, GetOrSetResult, SetOptions, TierCounters } from './types.ts';
-
-/** The chain's stats, with what the bus knows of the other instances. */
-export interface ChainStats extends Omit<CacheStats, 'bus'> {
-  bus: BusStats | null;
-}
 
 // Postgres indexes text keys up to ~2.7 kB; longer keys are hashed, the same in every tier.
 const MAX_KEY_LENGTH = 512;
@@ -188,7 +183,7 @@ export class CacheChain {
     return this.loading.getOrSet(key, factory, options);
   }
 
-  stats(): ChainStats {
+  stats(): CacheStats {
     const tiers: CacheStats['tiers'] = { memory: { ...this.memoryCounters } };
     for (const level of this.shared) tiers[level.tier.name] = { ...level.counters, ...level.guard.counters };
     return {

@@ -1,7 +1,7 @@
 // The chain's public types: what its callers pass and get back.
 import type { GuardCounters } from './guard.ts';
 import type { MemoryTier } from './memory-tier.ts';
-import type { InvalidationBus } from './bus.ts';
+import type { BusStats, InvalidationBus } from './bus.ts';
 import type { SharedTier, TierName } from './tier.ts';
 import type { Logger } from '../logger.ts';
 
@@ -38,7 +38,7 @@ export interface TierCounters {
 export interface CacheStats {
   tiers: Partial<Record<TierName, TierCounters & Partial<GuardCounters>>>;
   memory: { bytes: number; entries: number };
-  bus: { healthy: boolean } | null;
+  bus: BusStats | null;
   refreshes: { started: number; failed: number };
 }
 
