@@ -7,13 +7,20 @@ import { parseCode, parseCount, parseOptionalCode, parseText, quoted } from './v
 
 export const MAX_NESTED_LIST = 500;
 export const DEFAULT_NESTED_LIST = 50;
-const MAX_RADIUS_KM = 20_000;
+export const MAX_RADIUS_KM = 20_000;
+export const MAX_NAME_LENGTH = 200;
 
 /** The cache tag of an airport: answers that contain it carry it; a change to it invalidates it. */
 export const airportTag = (airport: Pick<AirportRow, 'id'>) => `Airport:${airport.id}`;
 
-export function airport(_: unknown, args: { iata: string }, ctx: Context): Promise<AirportRow | null> {
-  return ctx.loaders.airportByIata.load(parseCode('airportIata', 'iata', args.iata));
+/** An airport by exactly one of its codes; null when no airport has it. */
+export function airport(_: unknown, args: { iata?: string | null; icao?: string | null }, ctx: Context): Promise<AirportRow | null> {
+  if ((args.iata == null) === (args.icao == null)) {
+    throw badUserInput(args.iata == null ? 'iata' : 'icao', 'Pass exactly one of "iata" or "icao".');
+  }
+  return args.iata != null
+    ? ctx.loaders.airportByIata.load(parseCode('airportIata', 'iata', args.iata))
+    : ctx.loaders.airportByIcao.load(parseCode('airportIcao', 'icao', args.icao!));
 }
 
 export interface AirportsArgs extends ConnectionArgs {
@@ -78,8 +85,8 @@ export async function updateAirport(_: unknown, args: { iata: string; input: Air
   const { name, city, timezone, latitude, longitude } = args.input;
   const patch: Record<string, string | number> = {};
   if (name != null) {
-    const text = parseText('input.name', name, 200);
-    if (!text) throw badUserInput('input.name', '"input.name" must be 1 to 200 characters.');
+    const text = parseText('input.name', name, MAX_NAME_LENGTH);
+    if (!text) throw badUserInput('input.name', `"input.name" must be 1 to ${MAX_NAME_LENGTH} characters.`);
     patch.name = text;
   }
   if (city != null) patch.city = parseText('input.city', city) ?? '';
@@ -102,6 +109,7 @@ export async function updateAirport(_: unknown, args: { iata: string; input: Air
   if (!updated) throw badUserInput('iata', `No airport has the IATA code ${iata}.`);
   ctx.loaders.airportById.clear(updated.id).prime(updated.id, updated);
   ctx.loaders.airportByIata.clear(iata).prime(iata, updated);
+  if (updated.icao) ctx.loaders.airportByIcao.clear(updated.icao).prime(updated.icao, updated);
   await ctx.invalidate([airportTag(updated)]);
   return updated;
 }

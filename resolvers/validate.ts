@@ -7,6 +7,7 @@ interface CodeRule {
 
 const rules = {
   airportIata: { pattern: /^[A-Z0-9]{3}$/, description: 'a 3-character IATA airport code such as "JFK"' },
+  airportIcao: { pattern: /^[A-Z0-9]{4}$/, description: 'a 4-character ICAO airport code such as "KJFK"' },
   airlineCode: { pattern: /^([A-Z0-9]{2}|[A-Z][A-Z0-9]{2})$/, description: 'a 2-character IATA or 3-letter ICAO airline code such as "BA" or "BAW"' },
   airlineIata: { pattern: /^[A-Z0-9]{2}$/, description: 'a 2-character IATA airline code such as "BA"' },
   airlineIcao: { pattern: /^[A-Z][A-Z0-9]{2}$/, description: 'a 3-letter ICAO airline code such as "BAW"' },

@@ -9,6 +9,7 @@ import type { Viewer } from '../src/auth/viewer.ts';
 import { defaultTtlSeconds } from '../src/cache-policy.ts';
 import type { AircraftTypeRow, AirlineRow, AirportRow, CountryRow, RouteRow } from '../drizzle/schema/index.ts';
 import type { Context } from '../src/context.ts';
+import { pagingDescriptions } from './paging.ts';
 
 /** The builder and the backing shape of each object type; types live in their domain files. */
 export const builder = new SchemaBuilder<{
@@ -46,9 +47,10 @@ export const builder = new SchemaBuilder<{
   // The limit is enforced before execution by plugins/use-limits.ts, not inside resolvers.
   complexity: { defaultComplexity: 1, defaultListMultiplier: 10, disabled: true },
   relay: {
+    ...pagingDescriptions,
     clientMutationId: 'omit',
     // A connection's cost multiplies by its page size (pageCost) once, not again per edge list.
-    edgesFieldOptions: { complexity: { field: 1, multiplier: 1 } },
+    edgesFieldOptions: { ...pagingDescriptions.edgesFieldOptions, complexity: { field: 1, multiplier: 1 } },
     cursorType: 'String',
     // Reference data is looked up by its codes; there is no Node interface to refetch by.
     nodeQueryOptions: false,

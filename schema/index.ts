@@ -1,5 +1,3 @@
-import { specifiedDirectives } from 'graphql';
-import { cacheControlDirective } from '../plugins/cache-control.ts';
 import { tagEntities } from '../plugins/entity-tags.ts';
 import type { Context } from '../src/context.ts';
 import { builder } from './builder.ts';
@@ -10,9 +8,10 @@ import './country.ts';
 import './route.ts';
 import './viewer.ts';
 
-/** The schema; executing it records the entities each answer touched into `context.cacheTags`. */
-export const schema = tagEntities(
-  // The list replaces GraphQL's own directives unless they are named too (@include, @skip, …).
-  builder.toSchema({ sortSchema: true, directives: [...specifiedDirectives, cacheControlDirective] }),
-  (context: Context) => context.cacheTags,
-);
+/**
+ * The schema as served; executing it records the entities each answer touched into
+ * `context.cacheTags`. The @cacheControl hints live in each type's and field's extensions, where
+ * the response cache reads them; the directive's definition is not served (schema/print.ts
+ * adds it to the printed SDL), so clients see GraphQL's own directives only.
+ */
+export const schema = tagEntities(builder.toSchema({ sortSchema: true }), (context: Context) => context.cacheTags);

@@ -1,6 +1,7 @@
 import type { RouteRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/routes.ts';
 import { builder, pageCost, publicFor } from './builder.ts';
+import { connectionOf, edgeOf } from './paging.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/pagination.ts';
 
 builder.objectType('Route', {
@@ -8,10 +9,11 @@ builder.objectType('Route', {
   extensions: { cacheTag: (r: RouteRow) => `Route:${r.id}` },
   description: 'A scheduled route as OpenFlights publishes it: one airline between two airports.',
   fields: (t) => ({
+    id: t.exposeID('id', { description: 'Our route id: stable while the reference data is unchanged.' }),
     airline: t.field({ type: 'Airline', nullable: true, description: 'Null when OpenFlights does not know the airline.', resolve: resolve.routeAirline }),
     origin: t.field({ type: 'Airport', nullable: true, description: 'Null when OpenFlights does not know the airport.', resolve: resolve.routeOrigin }),
     destination: t.field({ type: 'Airport', nullable: true, description: 'Null when OpenFlights does not know the airport.', resolve: resolve.routeDestination }),
-    stops: t.exposeInt('stops'),
+    stops: t.exposeInt('stops', { description: 'Stops on the way: 0 for a direct flight.' }),
     codeshare: t.exposeBoolean('codeshare', { description: 'Operated by another carrier.' }),
     equipment: t.exposeStringList('equipment', { description: 'IATA aircraft type codes flown.' }),
     aircraft: t.field({ type: ['AircraftType'], description: 'The aircraft types `equipment` names, where known.', resolve: resolve.routeAircraft }),
@@ -31,7 +33,7 @@ builder.queryFields((t) => ({
       complexity: pageCost(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
       resolve: resolve.routes,
     },
-    { name: 'RouteConnection' },
-    { name: 'RouteEdge' },
+    connectionOf('Route', 'routes'),
+    edgeOf('Route', 'route'),
   ),
 }));

@@ -6,8 +6,8 @@ builder.objectType('Viewer', {
   description: 'Who the gateway thinks is asking, from verified credentials.',
   fields: (t) => ({
     kind: t.exposeString('kind', { description: 'anonymous, user, partner, service or admin.' }),
-    id: t.exposeString('id', { nullable: true }),
-    name: t.exposeString('name', { nullable: true }),
+    id: t.exposeString('id', { nullable: true, description: 'The user (JWT subject) or partner id; null for an anonymous caller.' }),
+    name: t.exposeString('name', { nullable: true, description: "The user's name from the token, or the partner's name; null when there is none." }),
   }),
 });
 

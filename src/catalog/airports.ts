@@ -36,6 +36,10 @@ export function airportsByIata(db: Database, codes: readonly string[]): Promise<
   return db.select().from(airports).where(inArray(airports.iata, [...codes]));
 }
 
+export function airportsByIcao(db: Database, codes: readonly string[]): Promise<AirportRow[]> {
+  return db.select().from(airports).where(inArray(airports.icao, [...codes]));
+}
+
 /** The first `first` airports of each country, by name. */
 export function airportsByCountries(db: Database, codes: readonly string[], first: number): Promise<AirportRow[]> {
   return firstPerGroup(db, airports, airports.countryCode, codes, [airports.name, airports.id], first);

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { AirportRow } from '../../drizzle/schema/index.ts';
-import { airportsByCountries, airportsByIata, airportsByIds } from '../catalog/airports.ts';
+import { airportsByCountries, airportsByIata, airportsByIcao, airportsByIds } from '../catalog/airports.ts';
 import { oneByKey } from '../catalog/by-key.ts';
 import type { Database } from '../database.ts';
 import { createFirstNLoader } from './first-n-loader.ts';
@@ -15,9 +15,14 @@ export function createAirportLoaders(db: Database) {
     for (const row of rows) airportById.prime(row.id, row);
     return oneByKey(codes, rows, (a) => a.iata);
   });
+  const airportByIcao = new DataLoader<string, AirportRow | null>(async (codes) => {
+    const rows = await airportsByIcao(db, codes);
+    for (const row of rows) airportById.prime(row.id, row);
+    return oneByKey(codes, rows, (a) => a.icao);
+  });
   const airportsOfCountry = createFirstNLoader<string, AirportRow>(
     (codes, first) => airportsByCountries(db, codes, first),
     (a) => a.countryCode,
   );
-  return { airportById, airportByIata, airportsOfCountry };
+  return { airportById, airportByIata, airportByIcao, airportsOfCountry };
 }

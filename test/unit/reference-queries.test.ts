@@ -41,6 +41,41 @@ describe('airport(iata)', () => {
   });
 });
 
+describe('airport(icao)', () => {
+  it('finds the same airport by ICAO code as by IATA code, in any letter case', async () => {
+    const { data, errors } = await api.query(`{ a: airport(icao: "kjfk") { id iata icao name } b: airport(iata: "JFK") { id iata icao name } }`);
+    expect(errors).toBeUndefined();
+    expect(data!.a).toEqual({ id: expect.any(String), iata: 'JFK', icao: 'KJFK', name: 'John F Kennedy International Airport' });
+    expect(data!.b).toEqual(data!.a);
+  });
+
+  it('returns null for a well-formed code no airport has', async () => {
+    const { data, errors } = await api.query(`{ airport(icao: "QQQQ") { name } }`);
+    expect(errors).toBeUndefined();
+    expect(data!.airport).toBeNull();
+  });
+
+  it('asks for exactly one code, and a well-formed one, with BAD_USER_INPUT naming the argument', async () => {
+    const both = await api.query(`{ airport(iata: "JFK", icao: "KJFK") { name } }`);
+    expect(both.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'icao' });
+    expect(both.errors![0]!.message).toBe('Pass exactly one of "iata" or "icao".');
+    const neither = await api.query(`{ airport { name } }`);
+    expect(neither.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'iata' });
+    const malformed = await api.query(`{ airport(icao: "KJF") { name } }`);
+    expect(malformed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'icao' });
+    expect(malformed.errors![0]!.message).toContain('a 4-character ICAO airport code');
+  });
+
+  it('looks up every ICAO code of a query in one statement', async () => {
+    database.queries.length = 0;
+    const { data, errors } = await api.query(`{ a: airport(icao: "KJFK") { iata } b: airport(icao: "EGLL") { iata } }`);
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({ a: { iata: 'JFK' }, b: { iata: 'LHR' } });
+    expect(database.queries.map((q) => q.params)).toEqual([['KJFK', 'EGLL']]);
+    expect(database.queries[0]!.sql).toContain('"airports"."icao" in ($1, $2)');
+  });
+});
+
 describe('airports(...)', () => {
   const page = `query Page($country: String, $search: String, $first: Int, $after: String, $last: Int, $before: String) {
     airports(country: $country, search: $search, first: $first, after: $after, last: $last, before: $before) {
