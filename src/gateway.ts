@@ -18,6 +18,7 @@ import type { TierName } from './cache/tier.ts';
 import type { DatabaseHandle } from './database.ts';
 import { exampleQuery } from './example-query.ts';
 import { createFastPath } from './fast-path.ts';
+import type { FastPath } from './http-edge.ts';
 import { toYogaLogger, type Logger } from './logger.ts';
 
 export interface GatewayDeps {
@@ -34,7 +35,7 @@ export interface GatewayDeps {
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context> & {
   /** Answers cache hits on node:http before Yoga (see src/fast-path.ts); absent without a cache. */
-  fastPath?: ReturnType<typeof createFastPath>;
+  fastPath?: FastPath;
 };
 
 /** A cache tier is up while it answers a round trip (an open breaker answers for it: down). */
@@ -103,6 +104,8 @@ export function createGateway({ database, authenticate, cache, responseCache: se
     schema,
     context: ({ request }) => createContext(database.db, catalog, auth.principalOf(request), invalidate),
     logging: toYogaLogger(logger),
+    // Never a stack or an original error in an answer, whatever NODE_ENV says: the log has them.
+    maskedErrors: { isDev: false },
     landingPage: false,
     // Liveness stays with Yoga; /health (below) reports the dependencies.
     healthCheckEndpoint: '/health/live',
@@ -123,5 +126,5 @@ export function createGateway({ database, authenticate, cache, responseCache: se
   if (!responseCache) return yoga;
   const fetch = (url: string, init: RequestInit) => yoga.fetch(url, init);
   responseCache.attach(fetch);
-  return Object.assign(yoga, { fastPath: createFastPath(responseCache.core, authenticate, fetch) });
+  return Object.assign(yoga, { fastPath: createFastPath(responseCache.core, authenticate) });
 }

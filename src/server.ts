@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
@@ -6,6 +6,7 @@ import { createCache } from './cache/create-cache.ts';
 import { cachePostgresUrl } from './cache-backend.ts';
 import { openDatabase } from './database.ts';
 import { createGateway } from './gateway.ts';
+import { createEdgeServer } from './http-edge.ts';
 import type { Logger } from './logger.ts';
 import { prepareDatabase } from './prepare-database.ts';
 
@@ -36,22 +37,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url });
     closers.push(() => cache.close());
     const authenticate = createAuthenticator(config.auth, database.db);
-    const gateway = createGateway({ database, authenticate, cache: cache.chain, responseCache: config.responseCache, logger });
-    const { fastPath } = gateway;
-    const server = fastPath
-      ? createServer((req, res) => {
-          fastPath(req, res).then(
-            (handled) => {
-              if (!handled) void gateway(req, res);
-            },
-            (err: Error) => {
-              logger.error({ err: err.message }, 'fast path failed');
-              if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.' }] }));
-            },
-          );
-        })
-      : createServer(gateway);
+    const gateway = createGateway({ database, authenticate, cache: cache.chain, responseCache: config.responseCache, limits: config.limits, logger });
+    const server = createEdgeServer({ ...config.http, fastPath: gateway.fastPath, gateway, logger });
     const address = await listen(server, config.port, config.host);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${address.port}/graphql`;

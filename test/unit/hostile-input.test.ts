@@ -125,6 +125,28 @@ describe('inputs that used to crash or freeze the gateway', () => {
   });
 });
 
+describe('unexpected errors', () => {
+  it('are masked as INTERNAL_SERVER_ERROR, without a stack or a path, even with NODE_ENV=development', async () => {
+    const closed = await seededPglite();
+    await closed.close();
+    const broken = testGateway(closed);
+    const before = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    try {
+      const response = await broken.gateway.fetch('http://contrail.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ airport(iata: "JFK") { name } }' }),
+      });
+      const text = await response.text();
+      expect(JSON.parse(text).errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+      expect(text).not.toMatch(/stack|originalError|\.ts:\d+|node_modules/);
+    } finally {
+      process.env.NODE_ENV = before;
+    }
+  });
+});
+
 describe('cache keys that used to collide', () => {
   it('refuses an identity that is not well-formed Unicode, so it never reaches a key', async () => {
     for (const sub of ['frank\udc00', 'eve\ud800']) {
