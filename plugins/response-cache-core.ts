@@ -38,6 +38,8 @@ export interface ResponseCacheOptions<P extends VerifiedPrincipal> {
   includeExtensions?: boolean;
   /** Part of every key; bump it to drop all entries. Default: '1'. */
   keyVersion?: string;
+  /** Request headers an answer depends on besides its key (the credentials, by name), for `Vary`. Default: none. */
+  vary?: readonly string[];
   /** Documents longer than this many tokens are not parsed here (the gateway refuses them). Default: 1000. */
   maxTokens?: number;
   /** Called when storing, refreshing or invalidating fails; the request itself never fails for it. */
@@ -74,7 +76,6 @@ export type Decision =
 
 export type SelfFetch = (url: string, init: RequestInit) => Promise<Response> | Response;
 
-const VARY = 'Authorization, X-Api-Key';
 const REFRESH_HEADER = 'x-contrail-refresh';
 
 export function encodeStored(stored: Stored): string {
@@ -121,8 +122,10 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
     includeExtensions = true,
     keyVersion = '1',
     maxTokens = 1000,
+    vary = [],
     onError = () => undefined,
   } = options;
+  const varyHeader = vary.join(', ');
 
   // The printed schema with its directives — fields, arguments and cache hints — so entries a
   // different schema made (an older deploy sharing Redis or Postgres) are never served.
@@ -289,8 +292,8 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
         'cache-control': cacheControl(meta.scope, meta),
         age: String(Math.max(0, Math.floor(meta.ageSeconds))),
         etag: stored.etag,
-        vary: VARY,
       };
+      if (varyHeader) headers.vary = varyHeader;
       if (matchesIfNoneMatch(ifNoneMatch, stored.etag)) return { status: 304, headers, chunks: [] };
       if (!withExtensions || !stored.body.endsWith('}')) {
         const body = Buffer.from(stored.body);

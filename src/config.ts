@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { LimitsOptions } from '../plugins/use-limits.ts';
 import type { AuthConfig } from './auth/authenticator.ts';
+import type { CorsOptions } from './http/cors.ts';
 import { defaultTtlPolicy, type TtlPolicy } from './cache-policy.ts';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -9,6 +10,30 @@ const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const envSchema = z.object({
   MAX_BODY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1024 * 1024)),
   MAX_URL_LENGTH: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(16 * 1024)),
+  CORS_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((text, ctx) => {
+        if (text.trim() === '*') return '*' as const;
+        const origins = text.split(',').map((o) => o.trim()).filter(Boolean);
+        for (const origin of origins) {
+          let parsed: URL | undefined;
+          try {
+            parsed = new URL(origin);
+          } catch {
+            parsed = undefined;
+          }
+          if (!parsed || parsed.origin !== origin) {
+            ctx.addIssue({ code: 'custom', message: `must be * or comma-separated origins such as https://app.example.com (no path, no trailing slash); received ${JSON.stringify(origin)}` });
+            return z.NEVER;
+          }
+        }
+        return origins;
+      })
+      .default('*'),
+  ),
+  CORS_MAX_AGE_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(86_400)),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(4000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
@@ -72,6 +97,7 @@ export type Config = {
   host: string;
   /** Bounds every request meets at the server edge, before the gateway sees it. */
   http: { maxBodyBytes: number; maxUrlLength: number };
+  cors: CorsOptions;
   /** Where the reference data and caches live: a Postgres server, or PGlite in a folder. */
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   cache: CacheConfig;
@@ -118,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: e.PORT,
     host: e.HOST,
     http: { maxBodyBytes: e.MAX_BODY_BYTES, maxUrlLength: e.MAX_URL_LENGTH },
+    cors: { origins: e.CORS_ORIGINS, maxAgeSeconds: e.CORS_MAX_AGE_S },
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : {

@@ -30,6 +30,8 @@ export interface GatewayDeps {
   responseCache?: { enabled: boolean; ttl: TtlPolicy; extensions: boolean };
   /** Bounds on every operation (depth, aliases, tokens, directives, cost). Default: defaultLimits. */
   limits?: LimitsOptions;
+  /** Answers differ by Origin (CORS for a list of origins, set by the server's edge): cached ones say so in Vary. */
+  varyByOrigin?: boolean;
   logger: Logger;
 }
 
@@ -69,6 +71,7 @@ function responseCacheFor(
   settings: GatewayDeps['responseCache'],
   limits: LimitsOptions,
   persistedQueries: PersistedQueriesPlugin,
+  varyByOrigin: boolean,
   logger: Logger,
 ) {
   const ttl = settings?.ttl ?? defaultTtlPolicy;
@@ -77,6 +80,7 @@ function responseCacheFor(
     schema,
     maxTokens: limits.maxTokens,
     resolveParams: persistedQueries.resolve,
+    vary: ['Authorization', 'X-Api-Key', ...(varyByOrigin ? ['Origin'] : [])],
     principalOf,
     ttlSeconds: (maxAge, viewer) => ttlFor(ttl, maxAge, viewer),
     ttlOverride: (type) => ttl.overrides[type],
@@ -91,12 +95,12 @@ function responseCacheFor(
  * The whole gateway as a fetch handler, built from its dependencies. It opens nothing and
  * listens nowhere: the server (or a test) owns the clients and closes them.
  */
-export function createGateway({ database, authenticate, cache, responseCache: settings, limits = defaultLimits, logger }: GatewayDeps): Gateway {
+export function createGateway({ database, authenticate, cache, responseCache: settings, limits = defaultLimits, varyByOrigin = false, logger }: GatewayDeps): Gateway {
   const cacheChecks = cacheTierChecks(cache);
   const auth = useAuth({ authenticate, isAuthenticationError: (err) => err instanceof AuthenticationError });
   const persistedQueries = usePersistedQueries({ store: cache });
   const responseCache =
-    cache && settings?.enabled !== false ? responseCacheFor(cache, auth.principalOf, settings, limits, persistedQueries, logger) : undefined;
+    cache && settings?.enabled !== false ? responseCacheFor(cache, auth.principalOf, settings, limits, persistedQueries, varyByOrigin, logger) : undefined;
   const catalog = createCatalog(database.db);
   const invalidate = invalidatorFor(cache, logger);
   let graphiqlPage: string | undefined;
@@ -106,6 +110,8 @@ export function createGateway({ database, authenticate, cache, responseCache: se
     logging: toYogaLogger(logger),
     // Never a stack or an original error in an answer, whatever NODE_ENV says: the log has them.
     maskedErrors: { isDev: false },
+    // CORS is the server edge's (src/http/cors.ts), for every answer — hits before Yoga too.
+    cors: false,
     landingPage: false,
     // Liveness stays with Yoga; /health (below) reports the dependencies.
     healthCheckEndpoint: '/health/live',

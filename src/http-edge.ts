@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorResponse, type ErrorResponse } from '../plugins/error-response.ts';
+import type { Cors } from './http/cors.ts';
 import type { Logger } from './logger.ts';
 
 /** Answers a request from its body, already read, or returns false to leave it to the gateway. */
@@ -20,6 +21,8 @@ export interface HttpEdgeOptions {
   fastPath?: FastPath;
   /** Answers what the edge lets through and the fast path leaves. */
   gateway: EdgeGateway;
+  /** CORS headers for every answer, and preflights. Default: none (no browser on another origin may read). */
+  cors?: Cors;
   logger: Logger;
 }
 
@@ -120,7 +123,11 @@ function drained(res: ServerResponse): Promise<void> {
 
 /** Writes a fetch Response to node, its body chunk by chunk as the gateway produces it. */
 async function send(res: ServerResponse, response: Response): Promise<void> {
-  res.writeHead(response.status, Object.fromEntries(response.headers));
+  const headers = Object.fromEntries(response.headers);
+  // The edge's own Vary (Origin, with a list of CORS origins) joins the gateway's.
+  const vary = res.getHeader('vary');
+  if (vary && headers.vary && !headers.vary.includes(String(vary))) headers.vary = `${headers.vary}, ${vary}`;
+  res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();
     return;
@@ -145,7 +152,7 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
  * then the fast path may answer from the body read, or the gateway answers through its fetch
  * handler. Nothing that throws behind it reaches the client as more than a generic 500.
  */
-function createListener({ maxBodyBytes, maxUrlLength, fastPath, gateway, logger }: HttpEdgeOptions) {
+function createListener({ maxBodyBytes, maxUrlLength, fastPath, gateway, cors, logger }: HttpEdgeOptions) {
   const uriTooLong = errorResponse(414, 'URI_TOO_LONG', `Request target over ${maxUrlLength} characters.`, CLOSE);
   const payloadTooLarge = errorResponse(413, 'PAYLOAD_TOO_LARGE', `Request body over ${maxBodyBytes} bytes.`, CLOSE);
 
@@ -166,8 +173,19 @@ function createListener({ maxBodyBytes, maxUrlLength, fastPath, gateway, logger 
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // First, so that every answer carries them: hits, misses, 304s, errors and refusals.
+    if (cors) {
+      const headers = cors.headersFor(req.headers);
+      for (const name in headers) res.setHeader(name, headers[name]!);
+      if (cors.variesByOrigin) res.setHeader('vary', 'Origin');
+    }
     const refused = refusal(req);
     if (refused) return refuse(res, refused);
+    if (cors?.isPreflight(req.method, req.headers)) {
+      res.writeHead(204, cors.preflight(req.headers));
+      res.end();
+      return;
+    }
     const length = req.headers['content-length'];
     let body: Buffer | undefined;
     if (length === undefined ? req.headers['transfer-encoding'] !== undefined : length !== '0') {

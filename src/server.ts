@@ -7,6 +7,7 @@ import { cachePostgresUrl } from './cache-backend.ts';
 import { openDatabase } from './database.ts';
 import { createGateway } from './gateway.ts';
 import { createEdgeServer } from './http-edge.ts';
+import { createCors } from './http/cors.ts';
 import type { Logger } from './logger.ts';
 import { prepareDatabase } from './prepare-database.ts';
 
@@ -37,8 +38,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url });
     closers.push(() => cache.close());
     const authenticate = createAuthenticator(config.auth, database.db);
-    const gateway = createGateway({ database, authenticate, cache: cache.chain, responseCache: config.responseCache, limits: config.limits, logger });
-    const server = createEdgeServer({ ...config.http, fastPath: gateway.fastPath, gateway, logger });
+    const cors = createCors(config.cors);
+    const gateway = createGateway({
+      database,
+      authenticate,
+      cache: cache.chain,
+      responseCache: config.responseCache,
+      limits: config.limits,
+      varyByOrigin: cors.variesByOrigin,
+      logger,
+    });
+    const server = createEdgeServer({ ...config.http, fastPath: gateway.fastPath, gateway, cors, logger });
     const address = await listen(server, config.port, config.host);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${address.port}/graphql`;
