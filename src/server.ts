@@ -10,6 +10,7 @@ import { createEdgeServer } from './http-edge.ts';
 import { createCors } from './http/cors.ts';
 import type { Logger } from './logger.ts';
 import { prepareDatabase } from './prepare-database.ts';
+import { databaseFailure, listenFailure } from './startup-errors.ts';
 
 export interface RunningServer {
   url: string;
@@ -25,14 +26,18 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 
 /** Builds every client from the config, serves the gateway, and closes them all on close(). */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const database = await openDatabase(config.database, { logger });
+  const database = await openDatabase(config.database, { logger }).catch((err: unknown) => {
+    throw databaseFailure(config.database, err);
+  });
   const closers: (() => Promise<void>)[] = [() => database.close()];
   // Closed in reverse order of opening: the cache before the database it talks to.
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
   };
   try {
-    await prepareDatabase(database, logger);
+    await prepareDatabase(database, logger).catch((err: unknown) => {
+      throw databaseFailure(config.database, err);
+    });
     const cacheBackend = await cachePostgresUrl(config, database);
     closers.push(() => cacheBackend.close());
     const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url });
@@ -49,7 +54,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       logger,
     });
     const server = createEdgeServer({ ...config.http, fastPath: gateway.fastPath, gateway, cors, logger });
-    const address = await listen(server, config.port, config.host);
+    const address = await listen(server, config.port, config.host).catch((err: unknown) => {
+      throw listenFailure(config.port, config.host, err);
+    });
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${address.port}/graphql`;
     const tiers = ['memory', ...(config.cache.redis ? ['redis'] : []), 'postgres'].join(' → ');
