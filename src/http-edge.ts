@@ -186,6 +186,12 @@ function createListener({ maxBodyBytes, maxUrlLength, fastPath, gateway, cors, l
       res.end();
       return;
     }
+    // Someone who opens the server's address in a browser wants GraphiQL.
+    if (req.url === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(302, { location: '/graphql', 'content-type': 'text/html; charset=utf-8' });
+      res.end(req.method === 'GET' ? '<a href="/graphql">GraphiQL is at /graphql</a>\n' : undefined);
+      return;
+    }
     const length = req.headers['content-length'];
     let body: Buffer | undefined;
     if (length === undefined ? req.headers['transfer-encoding'] !== undefined : length !== '0') {

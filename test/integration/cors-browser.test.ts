@@ -167,6 +167,12 @@ describe.skipIf(!hasPostgres)('CORS headers on every kind of answer', () => {
     expect(hit.headers.get('vary')).toBe('Authorization, X-Api-Key');
   });
 
+  it('sends someone who opens the server\'s address to GraphiQL', async () => {
+    const root = await fetch(new URL('/', running.url), { redirect: 'manual' });
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/graphql']);
+    expect(await root.text()).toContain('/graphql');
+  });
+
   it('answers a preflight with what a page may send', async () => {
     const preflight = await ask({ method: 'OPTIONS', headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
     expect(preflight.status).toBe(204);
