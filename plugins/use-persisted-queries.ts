@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { RequestParams } from './request-params.ts';
+import type { RequestParams } from './response-cache/request-params.ts';
 
 /** Where known queries are kept beyond this process (the gateway passes its cache chain). */
 export interface PersistedQueryStore {

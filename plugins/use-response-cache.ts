@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { errorFetchResponse } from './error-response.ts';
-import { readParams, type RequestParams } from './request-params.ts';
+import { readParams, type RequestParams } from './response-cache/request-params.ts';
 import {
   createResponseCacheCore,
   type Decision,
@@ -8,10 +8,10 @@ import {
   type ResponseCacheOptions,
   type SelfFetch,
   type Stored,
-} from './response-cache-core.ts';
-import type { VerifiedPrincipal } from './response-cache-key.ts';
+} from './response-cache/core.ts';
+import type { VerifiedPrincipal } from './response-cache/key.ts';
 
-export type { ResponseCacheOptions, ResponseCacheStore, SelfFetch } from './response-cache-core.ts';
+export type { ResponseCacheOptions, ResponseCacheStore, SelfFetch } from './response-cache/core.ts';
 
 export interface ResponseCachePluginOptions<P extends VerifiedPrincipal> extends ResponseCacheOptions<P> {
   /**

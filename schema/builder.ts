@@ -4,7 +4,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import { createGraphQLError } from 'graphql-yoga';
-import type { CacheScope } from '../plugins/cache-control.ts';
+import type { CacheScope } from '../plugins/response-cache/cache-control.ts';
 import type { Viewer } from '../src/auth/viewer.ts';
 import { defaultTtlSeconds } from '../src/cache-policy.ts';
 import type { AircraftTypeRow, AirlineRow, AirportRow, CountryRow, RouteRow } from '../drizzle/schema/index.ts';

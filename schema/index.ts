@@ -1,4 +1,4 @@
-import { tagEntities } from '../plugins/entity-tags.ts';
+import { tagEntities } from '../plugins/response-cache/entity-tags.ts';
 import type { Context } from '../src/context.ts';
 import { builder } from './builder.ts';
 import './aircraft-type.ts';

@@ -1,6 +1,6 @@
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, lexicographicSortSchema } from 'graphql';
-import { cacheControlDirective } from '../plugins/cache-control.ts';
+import { cacheControlDirective } from '../plugins/response-cache/cache-control.ts';
 
 /**
  * The SDL as checked in at schema/schema.graphql: what reviewers read and clients build

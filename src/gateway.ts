@@ -5,6 +5,7 @@ import { useErrorCodes } from '../plugins/use-error-codes.ts';
 import { useHealth } from '../plugins/use-health.ts';
 import { usePersistedQueries, type PersistedQueriesPlugin } from '../plugins/use-persisted-queries.ts';
 import { defaultLimits, useLimits, type LimitsOptions } from '../plugins/use-limits.ts';
+import { createFastPath } from '../plugins/response-cache/node-fast-path.ts';
 import { useResponseCache } from '../plugins/use-response-cache.ts';
 import { operationCost } from '../schema/cost.ts';
 import { schema } from '../schema/index.ts';
@@ -17,7 +18,6 @@ import type { CacheChain } from './cache/chain.ts';
 import type { TierName } from './cache/tier.ts';
 import type { DatabaseHandle } from './database.ts';
 import { exampleQuery } from './example-query.ts';
-import { createFastPath } from './fast-path.ts';
 import type { FastPath } from './http-edge.ts';
 import { toYogaLogger, type Logger } from './logger.ts';
 

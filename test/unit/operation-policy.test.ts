@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { deriveOperationPolicy } from '../../plugins/operation-policy.ts';
+import { deriveOperationPolicy } from '../../plugins/response-cache/operation-policy.ts';
 import { schema } from '../../schema/index.ts';
 
 const policy = (query: string, overrides: Record<string, number> = {}, operationName?: string) =>

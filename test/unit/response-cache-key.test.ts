@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildResponseCacheKey, canonicalValue, scopeValue, UnkeyableValueError } from '../../plugins/response-cache-key.ts';
+import { buildResponseCacheKey, canonicalValue, scopeValue, UnkeyableValueError } from '../../plugins/response-cache/key.ts';
 
 const parts = { version: '1', schemaHash: 's', documentId: 'd', operationName: 'Op', scope: 'public' };
 /** The bytes a key becomes in Redis and Postgres. */

@@ -2,7 +2,7 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { useAuth } from '../../plugins/use-auth.ts';
 import { useResponseCache } from '../../plugins/use-response-cache.ts';
-import { buildResponseCacheKey, scopeValue } from '../../plugins/response-cache-key.ts';
+import { buildResponseCacheKey, scopeValue } from '../../plugins/response-cache/key.ts';
 import { chain, sleep, uniquePrefix } from '../helpers/cache.ts';
 
 type Principal = { kind: string; id?: string };

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResponseCacheCore } from '../plugins/response-cache-core.ts';
-import type { Authenticate, HeaderSource } from './auth/authenticator.ts';
-import type { FastPath } from './http-edge.ts';
+import type { HeaderSource, ResponseCacheCore } from './core.ts';
+import type { VerifiedPrincipal } from './key.ts';
+
+/** Answers a request from its body, already read, or returns false to leave it to the gateway. */
+export type NodeFastPath = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
 
 function nodeHeaders(req: IncomingMessage): HeaderSource {
   return {
@@ -20,10 +22,10 @@ const JSON_ACCEPT = /^(\*\/\*|application\/json|application\/graphql-response\+j
 /**
  * Cache hits answered on node:http before Yoga sees the request: a hit costs a JSON parse, a
  * map lookup and one write — the work a bare server does, plus the cache's. The edge
- * (src/http-edge.ts) has checked the request and read its body within the limit; everything
+ * in front of it has checked the request and read its body within the limit; everything
  * but a hit (misses, errors, credentials to reject) is left to the gateway: the answer is false.
  */
-export function createFastPath(core: ResponseCacheCore, authenticate: Authenticate): FastPath {
+export function createFastPath<P extends VerifiedPrincipal>(core: ResponseCacheCore, authenticate: (headers: HeaderSource) => Promise<P>): NodeFastPath {
   return async (req, res, body) => {
     if (req.method !== 'POST' || !req.url!.startsWith('/graphql')) return false;
     if (!req.headers['content-type']?.includes('application/json') || !JSON_ACCEPT.test(req.headers.accept ?? '')) return false;

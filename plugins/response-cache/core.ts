@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache';
 import type { CacheScope } from './cache-control.ts';
 import { deriveOperationPolicy, NOT_CACHEABLE, type OperationPolicy } from './operation-policy.ts';
 import type { RequestParams } from './request-params.ts';
-import { keyBase, scopeValue, sharedAcrossRoles, UnkeyableValueError, type VerifiedPrincipal } from './response-cache-key.ts';
+import { keyBase, scopeValue, sharedAcrossRoles, UnkeyableValueError, type VerifiedPrincipal } from './key.ts';
 
 /** The three calls the response cache makes of a cache (the tier chain satisfies it). */
 export interface ResponseCacheStore {
