@@ -1,9 +1,9 @@
 import type { AircraftTypeRow } from '../drizzle/schema/index.ts';
-import { builder, publicFor } from './builder.ts';
+import { builder } from './builder.ts';
+import { cacheHint } from './cache-hints.ts';
 
 builder.objectType('AircraftType', {
-  directives: publicFor('AircraftType'),
-  extensions: { cacheTag: (t: AircraftTypeRow) => `AircraftType:${t.id}` },
+  ...cacheHint('AircraftType', { tag: (t: AircraftTypeRow) => `AircraftType:${t.id}` }),
   description: 'An aircraft type from OpenFlights.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Our aircraft type id: stable while the reference data is unchanged.' }),

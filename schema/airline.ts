@@ -1,12 +1,12 @@
 import type { AirlineRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/airlines.ts';
-import { builder, pageCost, publicFor } from './builder.ts';
+import { builder, pageCost } from './builder.ts';
+import { cacheHint } from './cache-hints.ts';
 import { connectionOf, edgeOf } from './paging.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/pagination.ts';
 
 builder.objectType('Airline', {
-  directives: publicFor('Airline'),
-  extensions: { cacheTag: (a: AirlineRow) => `Airline:${a.id}` },
+  ...cacheHint('Airline', { tag: (a: AirlineRow) => `Airline:${a.id}` }),
   description: 'An airline from OpenFlights, active or defunct.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The OpenFlights airline id: stable across data releases.' }),

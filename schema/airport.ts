@@ -1,14 +1,14 @@
 import * as resolve from '../resolvers/airports.ts';
 import { MAX_TEXT_LENGTH } from '../resolvers/validate.ts';
-import { builder, pageCost, publicFor } from './builder.ts';
+import { builder, pageCost } from './builder.ts';
+import { cacheHint } from './cache-hints.ts';
 import { connectionOf, edgeOf } from './paging.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/pagination.ts';
 
 const nestedList = `default ${resolve.DEFAULT_NESTED_LIST}, at most ${resolve.MAX_NESTED_LIST}`;
 
 builder.objectType('Airport', {
-  directives: publicFor('Airport'),
-  extensions: { cacheTag: resolve.airportTag },
+  ...cacheHint('Airport', { tag: resolve.airportTag }),
   description: 'An airport from OpenFlights.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The OpenFlights airport id: stable across data releases.' }),

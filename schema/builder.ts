@@ -6,7 +6,6 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import { createGraphQLError } from 'graphql-yoga';
 import type { CacheScope } from '../plugins/response-cache/cache-control.ts';
 import type { Viewer } from '../src/auth/viewer.ts';
-import { defaultTtlSeconds } from '../src/cache-policy.ts';
 import type { AircraftTypeRow, AirlineRow, AirportRow, CountryRow, RouteRow } from '../drizzle/schema/index.ts';
 import type { Context } from '../src/context.ts';
 import { pagingDescriptions } from './paging.ts';
@@ -60,11 +59,6 @@ export const builder = new SchemaBuilder<{
 
 builder.queryType({ description: 'Aviation reference data: airports, airlines, routes and countries.' });
 builder.mutationType({ description: 'Changes; each invalidates the cached answers it affects.' });
-
-/** The @cacheControl directive for a type: shared by everyone, fresh for its TTL in our policy table. */
-export function publicFor(type: keyof typeof defaultTtlSeconds) {
-  return { cacheControl: { maxAge: defaultTtlSeconds[type], scope: 'PUBLIC' as const } };
-}
 
 /**
  * The cost of a list field: its selection counted once per item it may return — the

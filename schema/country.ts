@@ -1,11 +1,11 @@
 import type { CountryRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/countries.ts';
 import { DEFAULT_NESTED_LIST, MAX_NESTED_LIST } from '../resolvers/airports.ts';
-import { builder, pageCost, publicFor } from './builder.ts';
+import { builder, pageCost } from './builder.ts';
+import { cacheHint } from './cache-hints.ts';
 
 builder.objectType('Country', {
-  directives: publicFor('Country'),
-  extensions: { cacheTag: (c: CountryRow) => `Country:${c.code}` },
+  ...cacheHint('Country', { tag: (c: CountryRow) => `Country:${c.code}` }),
   description: 'A country or territory from OurAirports.',
   fields: (t) => ({
     id: t.field({ type: 'ID', description: 'The same as `code`: the key normalised client caches (Apollo Client, urql) look for.', resolve: (c) => c.code }),

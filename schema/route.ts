@@ -1,12 +1,12 @@
 import type { RouteRow } from '../drizzle/schema/index.ts';
 import * as resolve from '../resolvers/routes.ts';
-import { builder, pageCost, publicFor } from './builder.ts';
+import { builder, pageCost } from './builder.ts';
+import { cacheHint } from './cache-hints.ts';
 import { connectionOf, edgeOf } from './paging.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/pagination.ts';
 
 builder.objectType('Route', {
-  directives: publicFor('Route'),
-  extensions: { cacheTag: (r: RouteRow) => `Route:${r.id}` },
+  ...cacheHint('Route', { tag: (r: RouteRow) => `Route:${r.id}` }),
   description: 'A scheduled route as OpenFlights publishes it: one airline between two airports.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Our route id: stable while the reference data is unchanged.' }),

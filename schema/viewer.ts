@@ -1,8 +1,9 @@
-import { defaultTtlSeconds } from '../src/cache-policy.ts';
 import { builder } from './builder.ts';
+import { cacheHint } from './cache-hints.ts';
 
 builder.objectType('Viewer', {
-  directives: { cacheControl: { maxAge: defaultTtlSeconds.Viewer, scope: 'PRIVATE' } },
+  // Per caller: no entity tag (nothing writes a viewer; it lives its short TTL).
+  ...cacheHint('Viewer', { scope: 'PRIVATE' }),
   description: 'Who the gateway thinks is asking, from verified credentials.',
   fields: (t) => ({
     kind: t.exposeString('kind', { description: 'anonymous, user, partner, service or admin.' }),
