@@ -20,6 +20,9 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dataDir = process.env.CONTRAIL_DATA_DIR ?? path.resolve('.contrail/bench');
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// BENCH_WORKLOADS=COLD,HOT runs only those phases (HOT, ZIPF, L2-HOT, COLD, BARE, YOGA); unset: all.
+const workloads = process.env.BENCH_WORKLOADS?.split(',').map((name) => name.trim().toUpperCase());
+const runs = (name: string) => !workloads || workloads.includes(name);
 
 const benchQuery = `query Bench($iata: String!) { airport(iata: $iata) { iata name city latitude longitude routesFrom(first: 50) { stops equipment airline { iata name country { name } } destination { iata name city latitude longitude } } } }`;
 const bodyFor = (iata: string) => JSON.stringify({ query: benchQuery, variables: { iata }, operationName: 'Bench' });
@@ -132,34 +135,53 @@ async function httpBench() {
   const rows: Row[] = [];
 
   // HOT and ZIPF through the full chain (memory → Redis → Postgres).
-  let server = await gateway({});
-  await warm(server.url, [hot]);
-  const sample = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hot });
-  const bytes = Buffer.from(await sample.arrayBuffer());
-  if (!JSON.parse(bytes.toString()).extensions?.cache?.hit) throw new Error('the HOT answer did not come from the cache');
-  const bodyFile = path.join(tmpdir(), `contrail-bench-${process.pid}.json`);
-  writeFileSync(bodyFile, bytes);
-  console.log(`HOT answer: ${bytes.length} bytes; warming ${new Set(zipfBodies).size} ZIPF answers`);
-  await warm(server.url, zipfBodies);
-  await phases(server, 'gateway', [['HOT', spec(server.url, { body: hot })], ['ZIPF', spec(server.url, { bodies: zipfBodies })]], rows);
+  let server: Server;
+  const sample = await (async () => {
+    if (!runs('HOT') && !runs('ZIPF') && !runs('BARE')) return undefined;
+    server = await gateway({});
+    await warm(server.url, [hot]);
+    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hot });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (!JSON.parse(bytes.toString()).extensions?.cache?.hit) throw new Error('the HOT answer did not come from the cache');
+    const contentType = response.headers.get('content-type') ?? 'application/json';
+    const hotZipf: [string, LoadSpec][] = [];
+    if (runs('HOT')) hotZipf.push(['HOT', spec(server.url, { body: hot })]);
+    if (runs('ZIPF')) {
+      console.log(`HOT answer: ${bytes.length} bytes; warming ${new Set(zipfBodies).size} ZIPF answers`);
+      await warm(server.url, zipfBodies);
+      hotZipf.push(['ZIPF', spec(server.url, { bodies: zipfBodies })]);
+    }
+    await phases(server, 'gateway', hotZipf, rows);
+    return { bytes, contentType };
+  })();
 
   // L2-HOT: no entry fits in memory, so every hit is a Redis hit.
-  server = await gateway({ CACHE_MEMORY_MAX_ENTRY_BYTES: '1' });
-  await warm(server.url, [hot]);
-  await phases(server, 'gateway', [['L2-HOT (memory off)', spec(server.url, { body: hot })]], rows);
+  if (runs('L2-HOT')) {
+    server = await gateway({ CACHE_MEMORY_MAX_ENTRY_BYTES: '1' });
+    await warm(server.url, [hot]);
+    await phases(server, 'gateway', [['L2-HOT (memory off)', spec(server.url, { body: hot })]], rows);
+  }
 
   // COLD: no response cache at all.
-  server = await gateway({ RESPONSE_CACHE: 'off' });
-  await phases(server, 'gateway', [['COLD (cache off)', spec(server.url, { body: hot })]], rows);
+  if (runs('COLD')) {
+    server = await gateway({ RESPONSE_CACHE: 'off' });
+    await phases(server, 'gateway', [['COLD (cache off)', spec(server.url, { body: hot })]], rows);
+  }
 
   // The physical limit: the same bytes from a bare node:http server.
-  server = await start(['--import', 'tsx', 'bench/bare-server.ts'], { BARE_BODY_FILE: bodyFile, BARE_CONTENT_TYPE: sample.headers.get('content-type') ?? 'application/json' });
-  await phases(server, 'bare node:http', [['same bytes', spec(server.url, { body: hot })]], rows);
+  if (runs('BARE') && sample) {
+    const bodyFile = path.join(tmpdir(), `contrail-bench-${process.pid}.json`);
+    writeFileSync(bodyFile, sample.bytes);
+    server = await start(['--import', 'tsx', 'bench/bare-server.ts'], { BARE_BODY_FILE: bodyFile, BARE_CONTENT_TYPE: sample.contentType });
+    await phases(server, 'bare node:http', [['same bytes', spec(server.url, { body: hot })]], rows);
+  }
 
   // graphql-yoga's response cache over the same schema and data.
-  server = await start(['--import', 'tsx', 'bench/yoga-plugin-server.ts'], {});
-  await warm(server.url, [hot, ...zipfBodies]);
-  await phases(server, 'yoga response-cache', [['HOT', spec(server.url, { body: hot })], ['ZIPF', spec(server.url, { bodies: zipfBodies })]], rows);
+  if (runs('YOGA')) {
+    server = await start(['--import', 'tsx', 'bench/yoga-plugin-server.ts'], {});
+    await warm(server.url, [hot, ...zipfBodies]);
+    await phases(server, 'yoga response-cache', [['HOT', spec(server.url, { body: hot })], ['ZIPF', spec(server.url, { bodies: zipfBodies })]], rows);
+  }
 
   console.table(
     rows.map((r) => ({
@@ -172,17 +194,20 @@ async function httpBench() {
       errors: r.errors + r.non2xx,
     })),
   );
-  const cpu = (target: string, workload: string) => rows.find((r) => r.target === target && r.workload.startsWith(workload))!.cpuMicrosPerRequest;
+  // NaN where a phase did not run (BENCH_WORKLOADS); such ratios are left out.
+  const cpu = (target: string, workload: string) => rows.find((r) => r.target === target && r.workload.startsWith(workload))?.cpuMicrosPerRequest ?? Number.NaN;
   const bare = cpu('bare node:http', 'same bytes');
-  const ratios = {
-    'HOT vs bare': bare / cpu('gateway', 'HOT'),
-    'ZIPF vs bare': bare / cpu('gateway', 'ZIPF'),
-    'L2-HOT vs bare': bare / cpu('gateway', 'L2-HOT'),
-    'COLD vs bare': bare / cpu('gateway', 'COLD'),
-    'HOT: yoga plugin CPU / gateway CPU': cpu('yoga response-cache', 'HOT') / cpu('gateway', 'HOT'),
-    'ZIPF: yoga plugin CPU / gateway CPU': cpu('yoga response-cache', 'ZIPF') / cpu('gateway', 'ZIPF'),
-  };
-  console.log('ratios by CPU per request (× of bare: higher is better; yoga / gateway: how many times cheaper we are):');
+  const ratios = Object.fromEntries(
+    Object.entries({
+      'HOT vs bare': bare / cpu('gateway', 'HOT'),
+      'ZIPF vs bare': bare / cpu('gateway', 'ZIPF'),
+      'L2-HOT vs bare': bare / cpu('gateway', 'L2-HOT'),
+      'COLD vs bare': bare / cpu('gateway', 'COLD'),
+      'HOT: yoga plugin CPU / gateway CPU': cpu('yoga response-cache', 'HOT') / cpu('gateway', 'HOT'),
+      'ZIPF: yoga plugin CPU / gateway CPU': cpu('yoga response-cache', 'ZIPF') / cpu('gateway', 'ZIPF'),
+    }).filter(([, value]) => Number.isFinite(value)),
+  );
+  if (Object.keys(ratios).length) console.log('ratios by CPU per request (× of bare: higher is better; yoga / gateway: how many times cheaper we are):');
   for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(2)}`);
   return { seconds, connections, rows, ratios };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -11,6 +11,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as tables from '../drizzle/schema/index.ts';
 import type { Config } from './config.ts';
+import { claimDataDir } from './db/owner.ts';
 import type { Logger } from './logger.ts';
 
 export type Tables = typeof tables;
@@ -20,7 +21,12 @@ export type Database = PgDatabase<PgQueryResultHKT, Tables>;
 export interface DatabaseHandle {
   db: Database;
   kind: Config['database']['kind'];
-  /** The in-process PGlite, in the embedded mode: the cache tier reaches it over pglite-socket. */
+  /**
+   * The embedded database in a folder, reached over its owner's socket: where the owner serves,
+   * and whether this process is that owner (then it is the folder's only gateway).
+   */
+  embedded?: { url: string; owner: boolean };
+  /** An in-process PGlite (memory://): the cache tier reaches it over a loopback socket of its own. */
   pglite?: PGlite;
   /** Applies the drizzle-kit migrations; safe to run from several instances at once. */
   migrate(): Promise<void>;
@@ -35,19 +41,39 @@ export interface OpenDatabaseOptions {
   onQuery?: (query: string, params: unknown[]) => void;
   /** node-postgres pool size. */
   poolSize?: number;
+  /**
+   * Embedded mode, when another process owns the data folder: connect through its socket (the
+   * CLI while a server runs) instead of refusing to start (a second server). Default: false.
+   */
+  shareWithOwner?: boolean;
 }
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle/migrations', import.meta.url));
 // Any constant shared by every instance: it serialises concurrent migrations.
 const MIGRATION_LOCK = 7_411_352_001;
+const CLOSE_DRAIN_MS = 5000;
 
-/** Opens the database the config names: a node-postgres pool, or PGlite in a folder. */
+/**
+ * Opens the database the config names: a node-postgres pool; or PGlite in a folder, owned by
+ * one process at a time (see src/db/owner.ts) and reached over its socket — the same SQL path
+ * as a Postgres server; or, for memory://, PGlite in this process (nobody else can reach it).
+ */
 export async function openDatabase(config: Config['database'], options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     return postgresDatabase(new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10 }), options);
   }
-  if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
-  return pgliteDatabase(await PGlite.create(config.dataDir), options);
+  if (config.dataDir.startsWith('memory://')) return pgliteDatabase(await PGlite.create(config.dataDir), options);
+  const claim = await claimDataDir(config.dataDir, { logger: options.logger, migrationsFolder, shareWithOwner: options.shareWithOwner });
+  const handle = postgresDatabase(new pg.Pool({ connectionString: claim.url, max: options.poolSize ?? 10 }), options);
+  return {
+    ...handle,
+    kind: 'pglite',
+    embedded: { url: claim.url, owner: claim.role === 'owner' },
+    async close() {
+      await handle.close();
+      if (claim.role === 'owner') await claim.close();
+    },
+  };
 }
 
 function queryLogger(onQuery: OpenDatabaseOptions['onQuery']): DrizzleLogger | undefined {
@@ -75,7 +101,13 @@ export function postgresDatabase(pool: pg.Pool, { logger, onQuery }: OpenDatabas
     async ping() {
       await pool.query('select 1');
     },
-    close: () => pool.end(),
+    async close() {
+      // Statements already under way or waiting for a connection finish first (as PGlite's own
+      // close lets them), so requests still executing at shutdown end normally, not in errors.
+      const deadline = Date.now() + CLOSE_DRAIN_MS;
+      while ((pool.waitingCount > 0 || pool.idleCount < pool.totalCount) && Date.now() < deadline) await sleep(10);
+      await pool.end();
+    },
   };
 }
 

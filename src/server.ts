@@ -40,7 +40,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     });
     const cacheBackend = await cachePostgresUrl(config, database);
     closers.push(() => cacheBackend.close());
-    const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url });
+    const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url, singleInstance: cacheBackend.singleInstance });
     closers.push(() => cache.close());
     const authenticate = createAuthenticator(config.auth, database.db);
     const cors = createCors(config.cors);

@@ -21,6 +21,7 @@ function databaseUrlParts(url: string) {
 
 /** Why the database could not be opened, migrated or seeded, as the user can act on it. */
 export function databaseFailure(config: Config['database'], err: unknown): StartupError | unknown {
+  if (err instanceof StartupError) return err;
   const cause = codedCause(err);
   if (config.kind === 'pglite') {
     return new StartupError(`CONTRAIL_DATA_DIR (${config.dataDir}): the embedded database could not be opened: ${cause.message}`);

@@ -11,8 +11,14 @@ import type { SharedTier } from './tier.ts';
 export interface CacheDeps {
   config: CacheConfig;
   logger: Logger;
-  /** The Postgres the L3 tier uses (a server, or PGlite behind pglite-socket); absent: no L3. */
+  /** The Postgres the L3 tier uses (a server, or the embedded PGlite's socket); absent: no L3. */
   postgresUrl?: string;
+  /**
+   * No other gateway uses this Postgres (see CacheBackend.singleInstance). Without Redis, memory
+   * entries then keep their whole TTL instead of the safety TTL: the cap exists for invalidations
+   * made by other instances, and there are none. Default: false.
+   */
+  singleInstance?: boolean;
 }
 
 export interface Cache {
@@ -27,7 +33,7 @@ export interface Cache {
  * Postgres with a Postgres URL. Shared tiers that are down at start-up are misses until they
  * come back, never a failed start.
  */
-export async function createCache({ config, logger, postgresUrl }: CacheDeps): Promise<Cache> {
+export async function createCache({ config, logger, postgresUrl, singleInstance = false }: CacheDeps): Promise<Cache> {
   const memory = new MemoryTier({ maxBytes: config.memoryMaxBytes, maxEntryBytes: config.memoryMaxEntryBytes, logger });
   const shared: SharedTier[] = [];
   const connectTimeoutMs = Math.max(config.tierTimeoutMs, 1000);
@@ -43,7 +49,8 @@ export async function createCache({ config, logger, postgresUrl }: CacheDeps): P
     keyPrefix: config.keyPrefix,
     guard: { timeoutMs: config.tierTimeoutMs, failureThreshold: config.breakerFailures, resetAfterMs: config.breakerResetMs },
     compressAboveBytes: config.compressAboveBytes,
-    memorySafetyTtlMs: config.memorySafetyTtlMs,
+    // The cap applies while no bus tells of other instances' invalidations; alone, none can come.
+    memorySafetyTtlMs: singleInstance && !redis ? Number.POSITIVE_INFINITY : config.memorySafetyTtlMs,
     maxLifetimeMs: config.maxLifetimeMs,
   });
   if (redis) {
