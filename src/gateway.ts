@@ -65,15 +65,23 @@ function invalidatorFor(cache: CacheChain | undefined, logger: Logger): Invalida
 }
 
 /** The response cache as the gateway configures it: viewer-scoped, TTLs by role, admins and services may bypass. */
-function responseCacheFor(
-  cache: CacheChain,
-  principalOf: (request: Request) => Viewer,
-  settings: GatewayDeps['responseCache'],
-  limits: LimitsOptions,
-  persistedQueries: PersistedQueriesPlugin,
-  varyByOrigin: boolean,
-  logger: Logger,
-) {
+function responseCacheFor({
+  cache,
+  principalOf,
+  settings,
+  limits,
+  persistedQueries,
+  varyByOrigin,
+  logger,
+}: {
+  cache: CacheChain;
+  principalOf: (request: Request) => Viewer;
+  settings: GatewayDeps['responseCache'];
+  limits: LimitsOptions;
+  persistedQueries: PersistedQueriesPlugin;
+  varyByOrigin: boolean;
+  logger: Logger;
+}) {
   const ttl = settings?.ttl ?? defaultTtlPolicy;
   return useResponseCache<Viewer>({
     cache,
@@ -100,7 +108,9 @@ export function createGateway({ database, authenticate, cache, responseCache: se
   const auth = useAuth({ authenticate, isAuthenticationError: (err) => err instanceof AuthenticationError });
   const persistedQueries = usePersistedQueries({ store: cache });
   const responseCache =
-    cache && settings?.enabled !== false ? responseCacheFor(cache, auth.principalOf, settings, limits, persistedQueries, varyByOrigin, logger) : undefined;
+    cache && settings?.enabled !== false
+      ? responseCacheFor({ cache, principalOf: auth.principalOf, settings, limits, persistedQueries, varyByOrigin, logger })
+      : undefined;
   const catalog = createCatalog(database.db);
   const invalidate = invalidatorFor(cache, logger);
   let graphiqlPage: string | undefined;
