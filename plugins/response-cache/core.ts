@@ -5,7 +5,10 @@ import { LRUCache } from 'lru-cache';
 import type { CacheScope } from './cache-control.ts';
 import { deriveOperationPolicy, NOT_CACHEABLE, type OperationPolicy } from './operation-policy.ts';
 import type { RequestParams } from './request-params.ts';
+import { cacheControl, decodeStored, encodeStored, matchesIfNoneMatch, type Answer, type Meta, type Stored } from './http-caching.ts';
 import { keyBase, scopeValue, sharedAcrossRoles, UnkeyableValueError, type VerifiedPrincipal } from './key.ts';
+
+export type { Answer, Meta, Stored } from './http-caching.ts';
 
 /** The three calls the response cache makes of a cache (the tier chain satisfies it). */
 export interface ResponseCacheStore {
@@ -46,27 +49,6 @@ export interface ResponseCacheOptions<P extends VerifiedPrincipal> {
   onError?: (error: unknown, operation: 'set' | 'invalidate') => void;
 }
 
-export interface Stored {
-  etag: string;
-  body: string;
-}
-
-export interface Meta {
-  hit: boolean;
-  tier: string;
-  ageSeconds: number;
-  ttlSeconds: number;
-  scope: CacheScope;
-  stale: boolean;
-}
-
-/** What to send: status, headers (with the content length) and the body in chunks, written in turn (none for 304). */
-export interface Answer {
-  status: 200 | 304;
-  headers: Record<string, string>;
-  chunks: Buffer[];
-}
-
 export type HeaderSource = { get(name: string): string | null };
 
 /** What the cache makes of a request before anything executes. */
@@ -78,35 +60,6 @@ export type SelfFetch = (url: string, init: RequestInit) => Promise<Response> | 
 
 const REFRESH_HEADER = 'x-contrail-refresh';
 
-export function encodeStored(stored: Stored): string {
-  return `${stored.etag}\n${stored.body}`;
-}
-
-function decodeStored(value: unknown): Stored | null {
-  if (typeof value !== 'string') return null;
-  const newline = value.indexOf('\n');
-  return newline > 0 ? { etag: value.slice(0, newline), body: value.slice(newline + 1) } : null;
-}
-
-/**
- * The entry's whole lifetime beside its Age (RFC 9111 §4.2.3: a downstream cache takes the age
- * off the max-age), not the remaining lifetime, which would count the age twice.
- */
-function cacheControl(scope: CacheScope, meta: Meta): string {
-  const lifetime = Math.max(0, Math.round(meta.ageSeconds + meta.ttlSeconds));
-  return `${scope === 'PUBLIC' ? 'public' : 'private'}, max-age=${lifetime}`;
-}
-
-/**
- * If-None-Match by the weak comparison (RFC 9110 §13.1.2): `*`, or any tag of the list whose
- * opaque part equals ours, `W/` or not.
- */
-export function matchesIfNoneMatch(header: string | null, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  const opaque = etag.replace(/^W\//, '');
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
-}
 
 /**
  * Everything the response cache decides, independent of how the request arrived: the Yoga
