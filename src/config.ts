@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { LimitsOptions } from '../plugins/use-limits.ts';
 import type { AuthConfig } from './auth/authenticator.ts';
+import type { CacheConfig } from './cache/create-cache.ts';
 import type { CorsOptions } from './http/cors.ts';
 import { defaultTtlPolicy, type TtlPolicy } from './cache-policy.ts';
 
@@ -106,27 +107,6 @@ export type Config = {
   limits: LimitsOptions;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
-
-export interface CacheConfig {
-  /** Redis for the shared L2 and the invalidation bus; absent: memory → Postgres only. */
-  redis?: { url: string; cluster: boolean };
-  keyPrefix: string;
-  memoryMaxBytes: number;
-  memoryMaxEntryBytes: number;
-  /** Memory entries live at most this long while no bus would tell this instance of invalidations. */
-  memorySafetyTtlMs: number;
-  tierTimeoutMs: number;
-  breakerFailures: number;
-  breakerResetMs: number;
-  compressAboveBytes: number;
-  maxLifetimeMs: number;
-  /** 0 turns the prune job off. */
-  pruneIntervalMs: number;
-  /** How often an instance tells the others on the bus that it is alive. */
-  busHeartbeatMs: number;
-  /** How long an invalidation waits for every live instance to acknowledge it (0: does not wait). */
-  invalidationAckTimeoutMs: number;
-}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { CacheConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { createRedisBus } from './bus.ts';
 import { CacheChain } from './chain.ts';
@@ -7,6 +6,28 @@ import { MemoryTier } from './memory-tier.ts';
 import { createPostgresTier, type PostgresTier } from './postgres-tier.ts';
 import { createRedisTier } from './redis-tier.ts';
 import type { SharedTier } from './tier.ts';
+
+/** The chain's settings, assembled by config.ts from the environment. */
+export interface CacheConfig {
+  /** Redis for the shared L2 and the invalidation bus; absent: memory → Postgres only. */
+  redis?: { url: string; cluster: boolean };
+  keyPrefix: string;
+  memoryMaxBytes: number;
+  memoryMaxEntryBytes: number;
+  /** Memory entries live at most this long while no bus would tell this instance of invalidations. */
+  memorySafetyTtlMs: number;
+  tierTimeoutMs: number;
+  breakerFailures: number;
+  breakerResetMs: number;
+  compressAboveBytes: number;
+  maxLifetimeMs: number;
+  /** 0 turns the prune job off. */
+  pruneIntervalMs: number;
+  /** How often an instance tells the others on the bus that it is alive. */
+  busHeartbeatMs: number;
+  /** How long an invalidation waits for every live instance to acknowledge it (0: does not wait). */
+  invalidationAckTimeoutMs: number;
+}
 
 export interface CacheDeps {
   config: CacheConfig;

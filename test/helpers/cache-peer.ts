@@ -4,10 +4,10 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRedisBus } from '../../src/cache/bus.ts';
 import { CacheChain } from '../../src/cache/chain.ts';
-import { createCache, type Cache } from '../../src/cache/create-cache.ts';
+import { createCache, type Cache, type CacheConfig } from '../../src/cache/create-cache.ts';
 import { MemoryTier } from '../../src/cache/memory-tier.ts';
 import { createRedisTier } from '../../src/cache/redis-tier.ts';
-import { loadConfig, type CacheConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 
 type Op = 'get' | 'set' | 'invalidate' | 'stats' | 'close';
