@@ -8,7 +8,7 @@ import { MemoryTier } from '../src/cache/memory-tier.ts';
 import { createPostgresTier } from '../src/cache/postgres-tier.ts';
 import { createRedisTier } from '../src/cache/redis-tier.ts';
 import type { SharedTier } from '../src/cache/tier.ts';
-import { postgresDatabase } from '../src/database.ts';
+import { postgresDatabase } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
 
 const logger = createLogger('warn');

@@ -8,7 +8,7 @@ import { anonymous } from '../src/auth/viewer.ts';
 import { createCatalog } from '../src/catalog/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createContext } from '../src/context.ts';
-import { openDatabase } from '../src/database.ts';
+import { openDatabase } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
 
 const config = loadConfig();

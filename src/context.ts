@@ -1,6 +1,6 @@
 import type { Viewer } from './auth/viewer.ts';
 import type { Catalog } from './catalog/index.ts';
-import type { Database } from './database.ts';
+import type { Database } from './db/database.ts';
 import { createLoaders, type Loaders } from './loaders/index.ts';
 
 /** What every resolver receives: who is asking, loaders made for this request, the catalog's listings. */

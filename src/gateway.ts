@@ -16,7 +16,7 @@ import { AuthenticationError, type Viewer } from './auth/viewer.ts';
 import { defaultTtlPolicy, ttlFor, type TtlPolicy } from './cache-policy.ts';
 import type { CacheChain } from './cache/chain.ts';
 import type { TierName } from './cache/tier.ts';
-import type { DatabaseHandle } from './database.ts';
+import type { DatabaseHandle } from './db/database.ts';
 import { exampleQuery } from './example-query.ts';
 import type { FastPath } from './http-edge.ts';
 import { toYogaLogger, type Logger } from './logger.ts';

@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createCache } from './cache/create-cache.ts';
-import { cachePostgresUrl } from './cache-backend.ts';
-import { openDatabase } from './database.ts';
+import { cachePostgresUrl } from './db/cache-url.ts';
+import { openDatabase } from './db/database.ts';
 import { createGateway } from './gateway.ts';
 import { createEdgeServer } from './http-edge.ts';
 import { createCors } from './http/cors.ts';
 import type { Logger } from './logger.ts';
-import { prepareDatabase } from './prepare-database.ts';
+import { prepareDatabase } from './db/prepare.ts';
 import { databaseFailure, listenFailure } from './startup-errors.ts';
 
 export interface RunningServer {

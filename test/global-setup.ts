@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../src/database.ts';
+import { openDatabase } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
-import { prepareDatabase } from '../src/prepare-database.ts';
+import { prepareDatabase } from '../src/db/prepare.ts';
 import { createClient } from '@keyv/redis';
 import { databaseUrl, postgresAdminUrl, randomName, redisUrl, withAdminClient } from './helpers/services.ts';
 

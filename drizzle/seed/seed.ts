@@ -1,6 +1,6 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { Database } from '../../src/database.ts';
+import type { Database } from '../../src/db/database.ts';
 import { aircraftTypes, airlines, airports, countries, regions, routes } from '../schema/index.ts';
 import { readReferenceData, type DataReport, type ReferenceData } from './read-data.ts';
 

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 import { partnerForKey } from './partner-keys.ts';
 import { anonymous, AuthenticationError, type Viewer } from './viewer.ts';
 

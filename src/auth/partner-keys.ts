@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { partners, type PartnerRow } from '../../drizzle/schema/index.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 
 const KEY_PATTERN = /^ctr_([a-z0-9]{10})_([A-Za-z0-9_-]{43})$/;
 

@@ -1,6 +1,6 @@
 import { asc, inArray } from 'drizzle-orm';
 import { aircraftTypes, type AircraftTypeRow } from '../../drizzle/schema/index.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 
 export function aircraftTypesByIata(db: Database, codes: readonly string[]): Promise<AircraftTypeRow[]> {
   return db

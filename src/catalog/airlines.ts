@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
 import { airlines, type AirlineRow } from '../../drizzle/schema/index.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 import { containsPattern } from './like.ts';
 import { keysetOrder, keysetWhere, type KeysetPage } from './keyset.ts';
 

@@ -1,6 +1,6 @@
 import { and, between, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { airports, type AirportRow } from '../../drizzle/schema/index.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 import { firstPerGroup } from './first-per-group.ts';
 import { containsPattern } from './like.ts';
 import { keysetOrder, keysetWhere, type KeysetPage } from './keyset.ts';

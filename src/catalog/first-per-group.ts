@@ -1,6 +1,6 @@
 import { getTableColumns, inArray, sql, type AnyColumn, type InferSelectModel, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 
 /**
  * The first `first` rows of each group, for many groups in one statement: a window per

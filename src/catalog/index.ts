@@ -1,4 +1,4 @@
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 import { findAirlines, type AirlineFilter } from './airlines.ts';
 import { findAirports, updateAirport, type AirportFilter, type AirportPatch } from './airports.ts';
 import { listCountries } from './countries.ts';

@@ -1,7 +1,7 @@
 import { and, eq, type SQL } from 'drizzle-orm';
 import { firstPerGroup } from './first-per-group.ts';
 import { routes, type RouteRow } from '../../drizzle/schema/index.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 import { keysetOrder, keysetWhere, type KeysetPage } from './keyset.ts';
 
 export interface RouteFilter {

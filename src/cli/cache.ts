@@ -1,5 +1,5 @@
 import { createPostgresTier } from '../cache/postgres-tier.ts';
-import { cachePostgresUrl } from '../cache-backend.ts';
+import { cachePostgresUrl } from '../db/cache-url.ts';
 import { withMigratedDatabase } from './context.ts';
 
 /** Deletes expired entries and tag invalidations from the Postgres tier, `batch` rows a statement. */

@@ -1,6 +1,6 @@
 import { destination } from 'pino';
 import { loadConfig, type Config } from '../config.ts';
-import { openDatabase, type DatabaseHandle } from '../database.ts';
+import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { databaseFailure } from '../startup-errors.ts';
 

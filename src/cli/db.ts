@@ -1,5 +1,5 @@
 import { seedReferenceData } from '../../drizzle/seed/seed.ts';
-import { logSeedSummary, progressLogger } from '../prepare-database.ts';
+import { logSeedSummary, progressLogger } from '../db/prepare.ts';
 import { withMigratedDatabase } from './context.ts';
 
 export async function migrate(): Promise<void> {

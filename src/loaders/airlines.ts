@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { AirlineRow } from '../../drizzle/schema/index.ts';
 import { airlinesByCodes, airlinesByIds } from '../catalog/airlines.ts';
 import { oneByKey } from '../catalog/by-key.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 
 export function createAirlineLoaders(db: Database) {
   const airlineById = new DataLoader<number, AirlineRow | null>(async (ids) =>

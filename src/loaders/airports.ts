@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { AirportRow } from '../../drizzle/schema/index.ts';
 import { airportsByCountries, airportsByIata, airportsByIcao, airportsByIds } from '../catalog/airports.ts';
 import { oneByKey } from '../catalog/by-key.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 import { createFirstNLoader } from './first-n-loader.ts';
 
 export function createAirportLoaders(db: Database) {

@@ -1,4 +1,4 @@
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 import { createAirlineLoaders } from './airlines.ts';
 import { createAirportLoaders } from './airports.ts';
 import { createCountryLoaders } from './countries.ts';

@@ -3,7 +3,7 @@ import type { AircraftTypeRow, RouteRow } from '../../drizzle/schema/index.ts';
 import { aircraftTypesByIata } from '../catalog/aircraft-types.ts';
 import { manyByKey } from '../catalog/by-key.ts';
 import { routesFromAirports, routesToAirports } from '../catalog/routes.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../db/database.ts';
 import { createFirstNLoader } from './first-n-loader.ts';
 
 export function createRouteLoaders(db: Database) {

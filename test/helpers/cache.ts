@@ -5,7 +5,7 @@ import { MemoryTier } from '../../src/cache/memory-tier.ts';
 import { servePgliteOnLoopback } from '../../src/cache/pglite-socket.ts';
 import { createPostgresTier } from '../../src/cache/postgres-tier.ts';
 import { createRedisTier } from '../../src/cache/redis-tier.ts';
-import { pgliteDatabase } from '../../src/database.ts';
+import { pgliteDatabase } from '../../src/db/database.ts';
 import { testLogger } from './databases.ts';
 
 export const redisUrl = inject('redisUrl');

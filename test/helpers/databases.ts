@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { pgliteDatabase, postgresDatabase, type DatabaseHandle } from '../../src/database.ts';
+import { pgliteDatabase, postgresDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { createLogger } from '../../src/logger.ts';
 import { databaseUrl, randomName, withAdminClient } from './services.ts';
 

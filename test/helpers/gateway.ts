@@ -1,6 +1,6 @@
 import { createAuthenticator } from '../../src/auth/authenticator.ts';
 import { createGateway, type Gateway, type GatewayDeps } from '../../src/gateway.ts';
-import type { DatabaseHandle } from '../../src/database.ts';
+import type { DatabaseHandle } from '../../src/db/database.ts';
 import { testLogger } from './databases.ts';
 
 export interface GraphQLResponse<T = Record<string, any>> {

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { chain, postgresTier, redisTier, sleep, uniquePrefix } from '../helpers/cache.ts';
 import { testLogger } from '../helpers/databases.ts';
 import { missingServer, ownPostgres, ownRedis, type OwnedPostgres, type OwnedRedis } from '../helpers/servers.ts';
-import { postgresDatabase } from '../../src/database.ts';
+import { postgresDatabase } from '../../src/db/database.ts';
 import pg from 'pg';
 
 const TIMEOUT = 100;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { airlines, airports, aircraftTypes, countries, regions, routes } from '../../drizzle/schema/index.ts';
 import { seedReferenceData } from '../../drizzle/seed/seed.ts';
 import { readReferenceData } from '../../drizzle/seed/read-data.ts';
-import type { Database } from '../../src/database.ts';
+import type { Database } from '../../src/db/database.ts';
 import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/databases.ts';
 
 async function tableCounts(db: Database) {

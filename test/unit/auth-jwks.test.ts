@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, type Authenticate } from '../../src/auth/authenticator.ts';
 import { AuthenticationError } from '../../src/auth/viewer.ts';
-import type { Database } from '../../src/database.ts';
+import type { Database } from '../../src/db/database.ts';
 
 // An identity provider on loopback publishing its signing key as a JWKS.
 let server: Server;

@@ -9,10 +9,10 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
-import * as tables from '../drizzle/schema/index.ts';
-import type { Config } from './config.ts';
-import { claimDataDir } from './db/owner.ts';
-import type { Logger } from './logger.ts';
+import * as tables from '../../drizzle/schema/index.ts';
+import type { Config } from '../config.ts';
+import { claimDataDir } from './owner.ts';
+import type { Logger } from '../logger.ts';
 
 export type Tables = typeof tables;
 /** One type for both drivers: everything above this module speaks drizzle's Postgres dialect. */
@@ -48,7 +48,7 @@ export interface OpenDatabaseOptions {
   shareWithOwner?: boolean;
 }
 
-const migrationsFolder = fileURLToPath(new URL('../drizzle/migrations', import.meta.url));
+const migrationsFolder = fileURLToPath(new URL('../../drizzle/migrations', import.meta.url));
 // Any constant shared by every instance: it serialises concurrent migrations.
 const MIGRATION_LOCK = 7_411_352_001;
 const CLOSE_DRAIN_MS = 5000;

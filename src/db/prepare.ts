@@ -1,6 +1,6 @@
-import { needsSeed, seedReferenceData, type SeedProgress, type SeedSummary } from '../drizzle/seed/seed.ts';
+import { needsSeed, seedReferenceData, type SeedProgress, type SeedSummary } from '../../drizzle/seed/seed.ts';
 import type { DatabaseHandle } from './database.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../logger.ts';
 
 /** Logs seeding progress at most every 10% of a table, so a start-up log stays short. */
 export function progressLogger(logger: Logger) {

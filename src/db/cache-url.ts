@@ -1,5 +1,5 @@
-import { servePgliteOnLoopback } from './cache/pglite-socket.ts';
-import type { Config } from './config.ts';
+import { servePgliteOnLoopback } from '../cache/pglite-socket.ts';
+import type { Config } from '../config.ts';
 import type { DatabaseHandle } from './database.ts';
 
 export interface CacheBackend {
