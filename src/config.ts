@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { LimitsOptions } from '../plugins/use-limits.ts';
 import type { AuthConfig } from './auth/authenticator.ts';
 import type { CacheConfig } from './cache/create-cache.ts';
+import type { DatabaseConfig } from './db/database.ts';
 import type { CorsOptions } from './http/cors.ts';
 import { defaultTtlPolicy, type TtlPolicy } from './cache-policy.ts';
 
@@ -100,7 +101,7 @@ export type Config = {
   http: { maxBodyBytes: number; maxUrlLength: number };
   cors: CorsOptions;
   /** Where the reference data and caches live: a Postgres server, or PGlite in a folder. */
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  database: DatabaseConfig;
   cache: CacheConfig;
   auth: AuthConfig;
   responseCache: { enabled: boolean; ttl: TtlPolicy; extensions: boolean };

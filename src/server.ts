@@ -38,7 +38,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await prepareDatabase(database, logger).catch((err: unknown) => {
       throw databaseFailure(config.database, err);
     });
-    const cacheBackend = await cachePostgresUrl(config, database);
+    const cacheBackend = await cachePostgresUrl(config.database, database);
     closers.push(() => cacheBackend.close());
     const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url, singleInstance: cacheBackend.singleInstance });
     closers.push(() => cache.close());

@@ -1,6 +1,5 @@
 import { servePgliteOnLoopback } from '../cache/pglite-socket.ts';
-import type { Config } from '../config.ts';
-import type { DatabaseHandle } from './database.ts';
+import type { DatabaseConfig, DatabaseHandle } from './database.ts';
 
 export interface CacheBackend {
   /** Where the Postgres cache tier connects. */
@@ -19,8 +18,8 @@ export interface CacheBackend {
  * socket of the folder's owner (this process's worker, or another process's when this one
  * only shares it); for memory://, the in-process PGlite served on a loopback port.
  */
-export async function cachePostgresUrl(config: Config, database: DatabaseHandle): Promise<CacheBackend> {
-  if (config.database.kind === 'postgres') return { url: config.database.url, singleInstance: false, close: async () => undefined };
+export async function cachePostgresUrl(config: DatabaseConfig, database: DatabaseHandle): Promise<CacheBackend> {
+  if (config.kind === 'postgres') return { url: config.url, singleInstance: false, close: async () => undefined };
   if (database.embedded) return { url: database.embedded.url, singleInstance: database.embedded.owner, close: async () => undefined };
   if (!database.pglite) throw new Error('embedded mode without a PGlite client');
   return { ...(await servePgliteOnLoopback(database.pglite)), singleInstance: true };

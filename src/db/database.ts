@@ -10,9 +10,11 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as tables from '../../drizzle/schema/index.ts';
-import type { Config } from '../config.ts';
 import { claimDataDir } from './owner.ts';
 import type { Logger } from '../logger.ts';
+
+/** Where the data lives: a Postgres server, or PGlite in a folder (`memory://` for one process). */
+export type DatabaseConfig = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
 
 export type Tables = typeof tables;
 /** One type for both drivers: everything above this module speaks drizzle's Postgres dialect. */
@@ -20,7 +22,7 @@ export type Database = PgDatabase<PgQueryResultHKT, Tables>;
 
 export interface DatabaseHandle {
   db: Database;
-  kind: Config['database']['kind'];
+  kind: DatabaseConfig['kind'];
   /**
    * The embedded database in a folder, reached over its owner's socket: where the owner serves,
    * and whether this process is that owner (then it is the folder's only gateway).
@@ -58,7 +60,7 @@ const CLOSE_DRAIN_MS = 5000;
  * one process at a time (see src/db/owner.ts) and reached over its socket — the same SQL path
  * as a Postgres server; or, for memory://, PGlite in this process (nobody else can reach it).
  */
-export async function openDatabase(config: Config['database'], options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     return postgresDatabase(new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10 }), options);
   }

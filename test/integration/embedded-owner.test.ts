@@ -329,7 +329,7 @@ describe('the memory tier in front of the embedded database', () => {
   /** The cache as the server builds it, from the database handle's cache backend. */
   async function cacheOver(database: DatabaseHandle, dir: string): Promise<Cache> {
     const config = loadConfig(env(dir));
-    const backend = await cachePostgresUrl(config, database);
+    const backend = await cachePostgresUrl(config.database, database);
     const cache = await createCache({ config: config.cache, logger: testLogger, postgresUrl: backend.url, singleInstance: backend.singleInstance });
     caches.push(cache);
     return cache;
