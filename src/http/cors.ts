@@ -25,11 +25,13 @@ const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 export function createCors({ origins, maxAgeSeconds }: CorsOptions) {
   const any = origins === '*';
   const allowed = new Set(any ? [] : origins);
+  // Any origin: the same headers for every request (built once: they go on every cache hit),
+  // so a shared cache may keep one copy.
+  const forAnyOrigin = Object.freeze({ 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED_HEADERS });
 
   /** The headers an answer to a request with these headers carries. */
-  function headersFor(requestHeaders: IncomingHttpHeaders): Record<string, string> {
-    // Any origin: the same headers for every request, so a shared cache may keep one copy.
-    if (any) return { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED_HEADERS };
+  function headersFor(requestHeaders: IncomingHttpHeaders): Readonly<Record<string, string>> {
+    if (any) return forAnyOrigin;
     const origin = requestHeaders.origin;
     if (!origin || !allowed.has(origin)) return {};
     return { 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSED_HEADERS };
