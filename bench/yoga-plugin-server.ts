@@ -5,7 +5,7 @@ import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { createYoga } from 'graphql-yoga';
 import { schema } from '../schema/index.ts';
 import { anonymous } from '../src/auth/viewer.ts';
-import { createCatalog } from '../src/catalog/index.ts';
+import { createCatalog } from '../src/sql/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createContext } from '../src/context.ts';
 import { openDatabase } from '../src/db/database.ts';

@@ -1,6 +1,6 @@
 import type { AirlineRow } from '../drizzle/schema/index.ts';
 import type { Context } from '../src/context.ts';
-import { badUserInput } from '../src/errors.ts';
+import { badUserInput } from './errors.ts';
 import { paginate, type ConnectionArgs } from './pagination.ts';
 import { parseCode, parseOptionalCode, parseText } from './validate.ts';
 

@@ -1,7 +1,7 @@
 import type { AirportRow } from '../drizzle/schema/index.ts';
-import type { ListedAirport } from '../src/catalog/airports.ts';
+import type { ListedAirport } from '../src/sql/airports.ts';
 import type { Context } from '../src/context.ts';
-import { badUserInput } from '../src/errors.ts';
+import { badUserInput } from './errors.ts';
 import { paginate, type ConnectionArgs } from './pagination.ts';
 import { parseCode, parseCount, parseOptionalCode, parseText, quoted } from './validate.ts';
 

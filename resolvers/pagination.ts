@@ -1,6 +1,6 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
-import type { KeysetPage, Position } from '../src/catalog/keyset.ts';
-import { badUserInput } from '../src/errors.ts';
+import type { KeysetPage, Position } from '../src/sql/keyset.ts';
+import { badUserInput } from './errors.ts';
 import { parseCount } from './validate.ts';
 
 export interface ConnectionArgs {

@@ -1,4 +1,4 @@
-import { badUserInput } from '../src/errors.ts';
+import { badUserInput } from './errors.ts';
 
 interface CodeRule {
   pattern: RegExp;

@@ -1,5 +1,21 @@
 import type { CacheScope } from '../plugins/response-cache/cache-control.ts';
-import { defaultTtlSeconds } from '../src/cache-policy.ts';
+
+/**
+ * How long Contrail's answers stay fresh, by what they are made of (seconds). The schema
+ * declares these as @cacheControl hints; configuration may override them (CACHE_TTL_OVERRIDES).
+ */
+export const defaultTtlSeconds = {
+  Country: 86_400,
+  Region: 86_400,
+  Airport: 43_200,
+  Airline: 21_600,
+  Route: 3_600,
+  AircraftType: 86_400,
+  Viewer: 300,
+  // Later domains: flight status 60, flight search 300, weather current 900, forecast 3600,
+  // anonymous quote 600, user quote 1800, risk 3600, flight pattern 3600, weather pattern 7200,
+  // route analysis 86400.
+} as const;
 
 export interface CacheHintOptions<Row> {
   /** Who may share answers that contain the type. Default: PUBLIC. */

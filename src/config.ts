@@ -5,7 +5,7 @@ import type { AuthConfig } from './auth/authenticator.ts';
 import type { CacheConfig } from './cache/create-cache.ts';
 import type { DatabaseConfig } from './db/database.ts';
 import type { CorsOptions } from './http/cors.ts';
-import { defaultTtlPolicy, type TtlPolicy } from './cache-policy.ts';
+import { defaultTtlPolicy, type TtlPolicy } from '../plugins/response-cache/ttl-policy.ts';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 

@@ -1,5 +1,5 @@
 import type { Viewer } from './auth/viewer.ts';
-import type { Catalog } from './catalog/index.ts';
+import type { Catalog } from './sql/index.ts';
 import type { Database } from './db/database.ts';
 import { createLoaders, type Loaders } from './loaders/index.ts';
 

@@ -9,16 +9,16 @@ import { createFastPath } from '../plugins/response-cache/node-fast-path.ts';
 import { useResponseCache } from '../plugins/use-response-cache.ts';
 import { operationCost } from '../schema/cost.ts';
 import { schema } from '../schema/index.ts';
-import { createCatalog } from './catalog/index.ts';
+import { createCatalog } from './sql/index.ts';
 import { createContext, type Context, type Invalidate } from './context.ts';
 import type { Authenticate } from './auth/authenticator.ts';
 import { AuthenticationError, type Viewer } from './auth/viewer.ts';
-import { defaultTtlPolicy, ttlFor, type TtlPolicy } from './cache-policy.ts';
+import { defaultTtlPolicy, ttlFor, type TtlPolicy } from '../plugins/response-cache/ttl-policy.ts';
 import type { CacheChain } from './cache/chain.ts';
 import type { TierName } from './cache/tier.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { exampleQuery } from './example-query.ts';
-import type { FastPath } from './http-edge.ts';
+import type { FastPath } from './http/edge.ts';
 import { toYogaLogger, type Logger } from './logger.ts';
 
 export interface GatewayDeps {

@@ -6,11 +6,11 @@ import { createCache } from './cache/create-cache.ts';
 import { cachePostgresUrl } from './db/cache-url.ts';
 import { openDatabase } from './db/database.ts';
 import { createGateway } from './gateway.ts';
-import { createEdgeServer } from './http-edge.ts';
+import { createEdgeServer } from './http/edge.ts';
 import { createCors } from './http/cors.ts';
 import type { Logger } from './logger.ts';
 import { prepareDatabase } from './db/prepare.ts';
-import { databaseFailure, listenFailure } from './startup-errors.ts';
+import { databaseFailure, listenFailure } from './startup/errors.ts';
 
 export interface RunningServer {
   url: string;

@@ -2,7 +2,7 @@ import { destination } from 'pino';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { databaseFailure } from '../startup-errors.ts';
+import { databaseFailure } from '../startup/errors.ts';
 
 export interface CliContext {
   config: Config;

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
-import { StartupError } from '../startup-errors.ts';
+import { StartupError } from '../startup/errors.ts';
 import { isAlive, lockPath, processStartOf, readLock, releaseLock, removeStaleLock, takeLock, thisProcess, updateLock, type LockHolder } from './lock.ts';
 import type { OwnerWorkerCommand, OwnerWorkerData, OwnerWorkerMessage } from './owner-worker.ts';
 

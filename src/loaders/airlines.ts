@@ -1,13 +1,11 @@
 import DataLoader from 'dataloader';
 import type { AirlineRow } from '../../drizzle/schema/index.ts';
-import { airlinesByCodes, airlinesByIds } from '../catalog/airlines.ts';
-import { oneByKey } from '../catalog/by-key.ts';
 import type { Database } from '../db/database.ts';
+import { airlinesByCodes, airlinesByIds } from '../sql/airlines.ts';
+import { byKeyLoader, oneByKey } from './by-key.ts';
 
 export function createAirlineLoaders(db: Database) {
-  const airlineById = new DataLoader<number, AirlineRow | null>(async (ids) =>
-    oneByKey(ids, await airlinesByIds(db, ids), (a) => a.id),
-  );
+  const airlineById = byKeyLoader((ids: readonly number[]) => airlinesByIds(db, ids), (a) => a.id);
   /** By IATA (2 characters) or ICAO (3) code; rows arrive best match first. */
   const airlineByCode = new DataLoader<string, AirlineRow | null>(async (codes) => {
     const rows = await airlinesByCodes(db, codes);

@@ -1,9 +1,8 @@
-import DataLoader from 'dataloader';
-import type { AircraftTypeRow, RouteRow } from '../../drizzle/schema/index.ts';
-import { aircraftTypesByIata } from '../catalog/aircraft-types.ts';
-import { manyByKey } from '../catalog/by-key.ts';
-import { routesFromAirports, routesToAirports } from '../catalog/routes.ts';
+import type { RouteRow } from '../../drizzle/schema/index.ts';
 import type { Database } from '../db/database.ts';
+import { aircraftTypesByIata } from '../sql/aircraft-types.ts';
+import { routesFromAirports, routesToAirports } from '../sql/routes.ts';
+import { groupLoader } from './by-key.ts';
 import { createFirstNLoader } from './first-n-loader.ts';
 
 export function createRouteLoaders(db: Database) {
@@ -17,8 +16,6 @@ export function createRouteLoaders(db: Database) {
       (r) => r.destinationId,
     ),
     /** Several types can share an IATA code (variants), so each code yields a list. */
-    aircraftTypesByIata: new DataLoader<string, AircraftTypeRow[]>(async (codes) =>
-      manyByKey(codes, await aircraftTypesByIata(db, codes), (t) => t.iata ?? ''),
-    ),
+    aircraftTypesByIata: groupLoader((codes: readonly string[]) => aircraftTypesByIata(db, codes), (t) => t.iata ?? ''),
   };
 }

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { createEdgeServer, type EdgeGateway, type HttpEdgeOptions } from '../../src/http-edge.ts';
+import { createEdgeServer, type EdgeGateway, type HttpEdgeOptions } from '../../src/http/edge.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';

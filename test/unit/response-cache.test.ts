@@ -4,7 +4,7 @@ import type { CacheChain } from '../../src/cache/chain.ts';
 import { chain, sleep, uniquePrefix } from '../helpers/cache.ts';
 import { seededPglite, type TestDatabase } from '../helpers/databases.ts';
 import { testGateway, type TestGateway } from '../helpers/gateway.ts';
-import { defaultTtlPolicy } from '../../src/cache-policy.ts';
+import { defaultTtlPolicy } from '../../plugins/response-cache/ttl-policy.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 
 let database: TestDatabase;

@@ -19,7 +19,7 @@ import { defaultLimits } from '../../plugins/use-limits.ts';
 import { operationCost } from '../../schema/cost.ts';
 import { schema } from '../../schema/index.ts';
 import { printSdl } from '../../schema/print.ts';
-import { defaultTtlSeconds } from '../../src/cache-policy.ts';
+import { defaultTtlSeconds } from '../../schema/cache-hints.ts';
 import { exampleQuery } from '../../src/example-query.ts';
 import { seededPglite, type TestDatabase } from '../helpers/databases.ts';
 import { testGateway, type TestGateway } from '../helpers/gateway.ts';

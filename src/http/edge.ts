@@ -1,8 +1,8 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { errorResponse, type ErrorResponse } from '../plugins/error-response.ts';
-import type { Cors } from './http/cors.ts';
-import type { Logger } from './logger.ts';
+import { errorResponse, type ErrorResponse } from '../../plugins/error-response.ts';
+import type { Cors } from './cors.ts';
+import type { Logger } from '../logger.ts';
 
 /** Answers a request from its body, already read, or returns false to leave it to the gateway. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;

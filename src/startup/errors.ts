@@ -1,4 +1,4 @@
-import type { Config } from './config.ts';
+import type { DatabaseConfig } from '../db/database.ts';
 
 /** A start that failed for a reason the user can fix: one line naming the variable and what to do. */
 export class StartupError extends Error {
@@ -20,7 +20,7 @@ function databaseUrlParts(url: string) {
 }
 
 /** Why the database could not be opened, migrated or seeded, as the user can act on it. */
-export function databaseFailure(config: Config['database'], err: unknown): StartupError | unknown {
+export function databaseFailure(config: DatabaseConfig, err: unknown): StartupError | unknown {
   if (err instanceof StartupError) return err;
   const cause = codedCause(err);
   if (config.kind === 'pglite') {
