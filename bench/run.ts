@@ -7,6 +7,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createClient } from '@keyv/redis';
 import { sql } from 'drizzle-orm';
+import { BenchDocument } from '../schema/generated/graphql.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
@@ -24,7 +25,8 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const workloads = process.env.BENCH_WORKLOADS?.split(',').map((name) => name.trim().toUpperCase());
 const runs = (name: string) => !workloads || workloads.includes(name);
 
-const benchQuery = `query Bench($iata: String!) { airport(iata: $iata) { iata name city latitude longitude routesFrom(first: 50) { stops equipment airline { iata name country { name } } destination { iata name city latitude longitude } } } }`;
+// schema/operations/bench.graphql, as codegen prints it.
+const benchQuery = BenchDocument.toString();
 const bodyFor = (iata: string) => JSON.stringify({ query: benchQuery, variables: { iata }, operationName: 'Bench' });
 
 // Cores: servers on 0, this process (autocannon) on 1.

@@ -1,0 +1,56 @@
+/* eslint-disable */
+import * as types from './graphql.ts';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query AirportName {\n  airport(iata: \"JFK\") {\n    name\n  }\n}": typeof types.AirportNameDocument,
+    "query AirportsNearHeathrow {\n  airports(near: {lat: 51.47, lon: -0.45, radiusKm: 50}, first: 3) {\n    edges {\n      node {\n        iata\n        name\n      }\n    }\n  }\n}": typeof types.AirportsNearHeathrowDocument,
+    "query Bench($iata: String!) {\n  airport(iata: $iata) {\n    iata\n    name\n    city\n    latitude\n    longitude\n    routesFrom(first: 50) {\n      stops\n      equipment\n      airline {\n        iata\n        name\n        country {\n          name\n        }\n      }\n      destination {\n        iata\n        name\n        city\n        latitude\n        longitude\n      }\n    }\n  }\n}": typeof types.BenchDocument,
+    "query Example($iata: String! = \"JFK\", $to: String = \"LHR\", $after: String) {\n  airport(iata: $iata) {\n    id\n    name\n    city\n    country {\n      name\n    }\n    timezone\n    routesFrom(first: 3) {\n      airline {\n        name\n      }\n      destination {\n        iata\n        name\n        city\n      }\n    }\n  }\n  routes(from: $iata, to: $to, first: 3, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        airline {\n          name\n        }\n        stops\n        equipment\n      }\n    }\n  }\n}": typeof types.ExampleDocument,
+    "query WhoAmI {\n  viewer {\n    kind\n    id\n  }\n}": typeof types.WhoAmIDocument,
+};
+const documents: Documents = {
+    "query AirportName {\n  airport(iata: \"JFK\") {\n    name\n  }\n}": types.AirportNameDocument,
+    "query AirportsNearHeathrow {\n  airports(near: {lat: 51.47, lon: -0.45, radiusKm: 50}, first: 3) {\n    edges {\n      node {\n        iata\n        name\n      }\n    }\n  }\n}": types.AirportsNearHeathrowDocument,
+    "query Bench($iata: String!) {\n  airport(iata: $iata) {\n    iata\n    name\n    city\n    latitude\n    longitude\n    routesFrom(first: 50) {\n      stops\n      equipment\n      airline {\n        iata\n        name\n        country {\n          name\n        }\n      }\n      destination {\n        iata\n        name\n        city\n        latitude\n        longitude\n      }\n    }\n  }\n}": types.BenchDocument,
+    "query Example($iata: String! = \"JFK\", $to: String = \"LHR\", $after: String) {\n  airport(iata: $iata) {\n    id\n    name\n    city\n    country {\n      name\n    }\n    timezone\n    routesFrom(first: 3) {\n      airline {\n        name\n      }\n      destination {\n        iata\n        name\n        city\n      }\n    }\n  }\n  routes(from: $iata, to: $to, first: 3, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        airline {\n          name\n        }\n        stops\n        equipment\n      }\n    }\n  }\n}": types.ExampleDocument,
+    "query WhoAmI {\n  viewer {\n    kind\n    id\n  }\n}": types.WhoAmIDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AirportName {\n  airport(iata: \"JFK\") {\n    name\n  }\n}"): typeof import('./graphql.ts').AirportNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AirportsNearHeathrow {\n  airports(near: {lat: 51.47, lon: -0.45, radiusKm: 50}, first: 3) {\n    edges {\n      node {\n        iata\n        name\n      }\n    }\n  }\n}"): typeof import('./graphql.ts').AirportsNearHeathrowDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Bench($iata: String!) {\n  airport(iata: $iata) {\n    iata\n    name\n    city\n    latitude\n    longitude\n    routesFrom(first: 50) {\n      stops\n      equipment\n      airline {\n        iata\n        name\n        country {\n          name\n        }\n      }\n      destination {\n        iata\n        name\n        city\n        latitude\n        longitude\n      }\n    }\n  }\n}"): typeof import('./graphql.ts').BenchDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Example($iata: String! = \"JFK\", $to: String = \"LHR\", $after: String) {\n  airport(iata: $iata) {\n    id\n    name\n    city\n    country {\n      name\n    }\n    timezone\n    routesFrom(first: 3) {\n      airline {\n        name\n      }\n      destination {\n        iata\n        name\n        city\n      }\n    }\n  }\n  routes(from: $iata, to: $to, first: 3, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        airline {\n          name\n        }\n        stops\n        equipment\n      }\n    }\n  }\n}"): typeof import('./graphql.ts').ExampleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query WhoAmI {\n  viewer {\n    kind\n    id\n  }\n}"): typeof import('./graphql.ts').WhoAmIDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
