@@ -2,6 +2,9 @@ import type { Plugin } from 'graphql-yoga';
 
 export type HealthCheck = () => Promise<unknown>;
 
+/** Settles with the check, or rejects once `timeoutMs` pass. */
+export type HealthTimeout = (check: HealthCheck, timeoutMs: number) => Promise<unknown>;
+
 export interface HealthOptions {
   /** Path answered. Default: `/health`. */
   path?: string;
@@ -11,6 +14,8 @@ export interface HealthOptions {
   optional?: readonly string[];
   /** A check slower than this counts as down. Default: 1000 ms. */
   timeoutMs?: number;
+  /** How a check is bounded by `timeoutMs`. Default: a plain timer race. */
+  withTimeout?: HealthTimeout;
 }
 
 interface CheckResult {
@@ -19,18 +24,21 @@ interface CheckResult {
   error?: string;
 }
 
-function withTimeout(check: HealthCheck, timeoutMs: number): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
+// A plugin stays usable on its own, so it does not import the application's timeout; the
+// application passes it in.
+const timerRace: HealthTimeout = (check, timeoutMs) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
-  return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
-}
+  // Through a promise, so a check that throws at once still clears the timer.
+  return Promise.race([Promise.resolve().then(check), timeout]).finally(() => clearTimeout(timer));
+};
 
-async function run(check: HealthCheck, timeoutMs: number): Promise<CheckResult> {
+async function run(check: HealthCheck, timeoutMs: number, bounded: HealthTimeout): Promise<CheckResult> {
   const started = performance.now();
   try {
-    await withTimeout(check, timeoutMs);
+    await bounded(check, timeoutMs);
     return { status: 'up', latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
     return { status: 'down', latencyMs: Math.round(performance.now() - started), error: (err as Error).message };
@@ -44,12 +52,12 @@ async function run(check: HealthCheck, timeoutMs: number): Promise<CheckResult> 
  * Answers `path` with the state of every dependency: `healthy` (200) when all are up,
  * `degraded` (200) when only optional ones are down, `down` (503) otherwise.
  */
-export function useHealth({ path = '/health', checks = {}, optional = [], timeoutMs = 1000 }: HealthOptions = {}): Plugin {
+export function useHealth({ path = '/health', checks = {}, optional = [], timeoutMs = 1000, withTimeout = timerRace }: HealthOptions = {}): Plugin {
   return {
     async onRequest({ url, fetchAPI, endResponse }) {
       if (url.pathname !== path) return;
       const names = Object.keys(checks);
-      const results = await Promise.all(names.map((name) => run(checks[name]!, timeoutMs)));
+      const results = await Promise.all(names.map((name) => run(checks[name]!, timeoutMs, withTimeout)));
       const down = names.filter((_, i) => results[i]!.status === 'down');
       const status = down.length === 0 ? 'healthy' : down.every((name) => optional.includes(name)) ? 'degraded' : 'down';
       const body = { status, checks: Object.fromEntries(names.map((name, i) => [name, results[i]])) };

@@ -20,6 +20,7 @@ import type { DatabaseHandle } from './db/database.ts';
 import { exampleQuery } from './example-query.ts';
 import type { FastPath } from './http/edge.ts';
 import { toYogaLogger, type Logger } from './logger.ts';
+import { withTimeout } from './resilience/timeout.ts';
 
 export interface GatewayDeps {
   database: DatabaseHandle;
@@ -136,7 +137,7 @@ export function createGateway({ database, authenticate, cache, responseCache: se
       ...(responseCache ? [responseCache] : []),
       useLimits({ ...limits, costOf: (args) => operationCost(schema, args) }),
       useErrorCodes(),
-      useHealth({ checks: { database: () => database.ping(), ...cacheChecks }, optional: Object.keys(cacheChecks) }),
+      useHealth({ checks: { database: () => database.ping(), ...cacheChecks }, optional: Object.keys(cacheChecks), withTimeout }),
     ],
   });
   if (!responseCache) return yoga;

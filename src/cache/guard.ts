@@ -1,7 +1,9 @@
 import type { Logger } from '../logger.ts';
+import { CircuitBreaker, type BreakerState } from '../resilience/breaker.ts';
+import { TimeoutError, withTimeout } from '../resilience/timeout.ts';
 import type { TierName } from './tier.ts';
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
+export type { BreakerState } from '../resilience/breaker.ts';
 
 export interface GuardOptions {
   tier: TierName;
@@ -21,7 +23,7 @@ export interface GuardCounters {
   breaker: BreakerState;
 }
 
-export class TierTimeoutError extends Error {
+export class TierTimeoutError extends TimeoutError {
   override name = 'TierTimeoutError';
 }
 
@@ -31,78 +33,52 @@ export class TierTimeoutError extends Error {
  * fails, or waits long, because Redis or Postgres did.
  */
 export class TierGuard {
-  private state: BreakerState = 'closed';
-  private failures = 0;
-  private openedAt = 0;
-  private trialInFlight = false;
-  readonly counters: GuardCounters = { errors: 0, timeouts: 0, skipped: 0, breaker: 'closed' };
+  private readonly circuit: CircuitBreaker;
+  private readonly tally = { errors: 0, timeouts: 0, skipped: 0 };
 
-  constructor(private readonly options: GuardOptions) {}
+  constructor(private readonly options: GuardOptions) {
+    this.circuit = new CircuitBreaker(options);
+  }
 
   get breaker(): BreakerState {
-    return this.state;
+    return this.circuit.state;
+  }
+
+  get counters(): GuardCounters {
+    return { ...this.tally, breaker: this.circuit.state };
   }
 
   async run<T>(op: string, call: () => Promise<T>, fallback: T): Promise<T> {
-    if (!this.admit()) {
-      this.counters.skipped++;
+    if (!this.circuit.tryAcquire()) {
+      this.tally.skipped++;
       return fallback;
     }
-    let timer: NodeJS.Timeout | undefined;
+    const { timeoutMs } = this.options;
     try {
-      const result = await Promise.race([
-        call(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new TierTimeoutError(`${op} took over ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
-        }),
-      ]);
+      const result = await withTimeout(call, timeoutMs, () => new TierTimeoutError(timeoutMs, `${op} took over ${timeoutMs} ms`));
       this.succeeded();
       return result;
     } catch (err) {
       this.failed(op, err as Error);
       return fallback;
-    } finally {
-      clearTimeout(timer);
     }
-  }
-
-  private admit(): boolean {
-    if (this.state === 'closed') return true;
-    if (this.state === 'open' && Date.now() - this.openedAt >= this.options.resetAfterMs) this.setState('half-open');
-    // Half-open lets exactly one trial call through; its outcome closes or reopens.
-    if (this.state === 'half-open' && !this.trialInFlight) {
-      this.trialInFlight = true;
-      return true;
-    }
-    return false;
   }
 
   private succeeded() {
-    this.trialInFlight = false;
-    this.failures = 0;
-    if (this.state !== 'closed') {
-      this.options.logger.info({ tier: this.options.tier }, 'cache tier recovered');
-      this.setState('closed');
-    }
+    const before = this.circuit.state;
+    this.circuit.succeeded();
+    if (before !== 'closed') this.options.logger.info({ tier: this.options.tier }, 'cache tier recovered');
   }
 
   private failed(op: string, err: Error) {
-    this.trialInFlight = false;
-    if (err instanceof TierTimeoutError) this.counters.timeouts++;
-    else this.counters.errors++;
-    this.failures++;
-    const { tier, failureThreshold, logger } = this.options;
-    if (this.state === 'half-open' || (this.state === 'closed' && this.failures >= failureThreshold)) {
-      this.openedAt = Date.now();
-      if (this.state === 'closed') logger.warn({ tier, op, err: err.message }, 'cache tier failing: skipping it for now');
-      this.setState('open');
-    } else if (this.state === 'closed') {
-      logger.warn({ tier, op, err: err.message }, 'cache tier call failed');
-    }
-  }
-
-  private setState(state: BreakerState) {
-    this.state = state;
-    this.counters.breaker = state;
+    if (err instanceof TierTimeoutError) this.tally.timeouts++;
+    else this.tally.errors++;
+    const before = this.circuit.state;
+    this.circuit.failed();
+    // Said once as the tier starts failing; while the breaker is open, its skips are counted.
+    if (before !== 'closed') return;
+    const { tier, logger } = this.options;
+    if (this.circuit.state === 'open') logger.warn({ tier, op, err: err.message }, 'cache tier failing: skipping it for now');
+    else logger.warn({ tier, op, err: err.message }, 'cache tier call failed');
   }
 }

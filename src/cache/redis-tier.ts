@@ -1,5 +1,6 @@
 import KeyvRedis, { createClient, createCluster } from '@keyv/redis';
 import type { Logger } from '../logger.ts';
+import { withTimeout } from '../resilience/timeout.ts';
 import { KeyvTier, sharedKeyv, type TagStore } from './keyv-tier.ts';
 
 /** What Contrail uses of a node-redis client or cluster (their generic types do not unify). */
@@ -86,12 +87,10 @@ function redisTagStore(connection: RedisConnection): TagStore {
  * server would wait for it forever, so after a short grace it is destroyed.
  */
 export async function closeRedis(connection: RedisConnection, graceMs = 500): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const closed = await Promise.race([
-    connection.close().then(() => true, () => false),
-    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
-  ]);
-  clearTimeout(timer);
+  const closed = await withTimeout(connection.close(), graceMs).then(
+    () => true,
+    () => false,
+  );
   if (!closed) {
     try {
       connection.destroy();
@@ -122,16 +121,12 @@ export function redisAddress(url: string): string {
  * never answers; the client keeps reconnecting in the background either way.
  */
 export async function connectWithin(connection: RedisConnection, timeoutMs: number): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([
-    connection.connect().then(
-      () => null,
-      (err: Error) => err.message,
-    ),
-    new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs))),
-  ]);
-  clearTimeout(timer);
-  return outcome;
+  try {
+    await withTimeout(connection.connect(), timeoutMs);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /** L2: Keyv + @keyv/redis over our own fail-fast connection. */
