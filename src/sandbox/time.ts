@@ -1,0 +1,135 @@
+/**
+ * Wall clocks in airport time zones, from Intl alone (no time-zone library): a schedule is
+ * written in local time, and AviationStack reports local times.
+ */
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+// Building a DateTimeFormat costs far more than using one; a world has a few hundred zones.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Whether Intl knows the zone: OpenFlights has a few names it does not. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function wallClock(timeZone: string, utcMs: number): WallClock {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(utcMs)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+    second: parts.second!,
+  };
+}
+
+// Offsets change only on quarter hours (Lord Howe's DST moves by 30 minutes), so one look-up
+// per zone and quarter hour serves every flight in it; the cache is dropped when it grows large.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+const MAX_CACHED_OFFSETS = 200_000;
+
+/** The zone's offset from UTC at that instant, in ms (positive east of Greenwich). */
+export function offsetMs(timeZone: string, utcMs: number): number {
+  const quarter = Math.floor(utcMs / QUARTER_HOUR_MS);
+  const key = `${timeZone}|${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const start = quarter * QUARTER_HOUR_MS;
+    const w = wallClock(timeZone, start);
+    offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - start;
+    if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/**
+ * The instant a local wall-clock time happens. Two passes settle the offset across a DST
+ * change; a time skipped by spring-forward lands an hour later, as airlines publish it.
+ */
+export function localToUtc(timeZone: string, date: string, minuteOfDay: number): number {
+  const wallAsUtc = dateToUtcMs(date) + minuteOfDay * MINUTE_MS;
+  const first = wallAsUtc - offsetMs(timeZone, wallAsUtc);
+  return wallAsUtc - offsetMs(timeZone, first);
+}
+
+/** YYYY-MM-DD of the local calendar at that instant. */
+export function localDate(timeZone: string, utcMs: number): string {
+  return new Date(utcMs + offsetMs(timeZone, utcMs)).toISOString().slice(0, 10);
+}
+
+/**
+ * AviationStack's quirk, reproduced on purpose: the local wall-clock time labelled as UTC,
+ * e.g. a 08:00 departure from JFK is `2026-11-21T08:00:00+00:00`.
+ */
+export function localLabelledUtc(timeZone: string, utcMs: number): string {
+  return `${new Date(utcMs + offsetMs(timeZone, utcMs)).toISOString().slice(0, 19)}+00:00`;
+}
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether the text is a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(text: string): boolean {
+  const match = DATE_PATTERN.exec(text);
+  if (!match) return false;
+  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return new Date(ms).toISOString().slice(0, 10) === text;
+}
+
+export function dateToUtcMs(date: string): number {
+  const match = DATE_PATTERN.exec(date);
+  if (!match) throw new Error(`expected a date as YYYY-MM-DD, received ${JSON.stringify(date)}`);
+  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+}
+
+export function utcDate(utcMs: number): string {
+  return new Date(utcMs).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return utcDate(dateToUtcMs(date) + days * DAY_MS);
+}
+
+export function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
