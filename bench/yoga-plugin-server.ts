@@ -9,18 +9,46 @@ import { createCatalog } from '../src/sql/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createContext } from '../src/context.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { createEntities } from '../src/entities/create-entities.ts';
+import { createFlightIngest } from '../src/entities/ingest.ts';
 import { createLogger } from '../src/logger.ts';
+import { SANDBOX_ACCESS_KEY, startInProcessSandbox } from '../src/sandbox/in-process.ts';
 
 const config = loadConfig();
 const database = await openDatabase(config.database, { logger: createLogger('warn') });
 const catalog = createCatalog(database.db);
+const { flights, weather, flightDates, sandbox: knobs } = config.upstreams;
+const sandbox = await startInProcessSandbox(database.db, { ...knobs, ...flightDates });
+const logger = createLogger('warn');
+const entities = await createEntities({
+  config: { flights: { ...flights, url: `${sandbox.url}/v1`, key: SANDBOX_ACCESS_KEY }, weather: { ...weather, url: sandbox.url } },
+  db: database.db,
+  cache: undefined,
+  logger,
+});
+// Read-only traffic: nothing to invalidate.
+const invalidate = async () => undefined;
+const deps = {
+  db: database.db,
+  catalog,
+  stores: entities.stores,
+  flightDates,
+  invalidate,
+  ingestFlight: createFlightIngest({ db: database.db, stores: entities.stores, invalidate }),
+};
 const yoga = createYoga({
   schema,
-  // Read-only traffic: nothing to invalidate.
-  context: () => createContext(database.db, catalog, anonymous, async () => undefined),
+  context: () => createContext(deps, anonymous),
   logging: false,
   plugins: [useResponseCache({ session: () => null, ttl: 600_000 })],
 });
 const server = createServer(yoga);
 server.listen(config.port, '127.0.0.1');
-process.on('SIGTERM', () => server.close(() => database.close().then(() => process.exit(0))));
+process.on('SIGTERM', () =>
+  server.close(async () => {
+    await entities.close();
+    await sandbox.close();
+    await database.close();
+    process.exit(0);
+  }),
+);

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -14,10 +14,43 @@ export function useErrorCodes(code = 'BAD_USER_INPUT'): Plugin {
       ? error
       : new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
   return {
+    onValidate({ params }) {
+      return ({ result, setResult }) => {
+        if (!result.some((error) => error.extensions?.code === code)) return;
+        setResult(result.map((error) => (error.extensions?.code === code ? namingArgument(error, params.documentAST) : error)));
+      };
+    },
     onExecutionResult({ result, setResult }) {
       if (!result || Symbol.asyncIterator in result || !result.errors?.length) return;
       if (result.errors.every((error) => error.extensions?.code)) return;
       setResult({ ...result, errors: result.errors.map((error) => (error instanceof GraphQLError ? coded(error) : error)) });
     },
   };
+}
+
+/**
+ * A refused literal (a scalar that would not parse, `date: "2026-02-30"`) named by the argument
+ * it was given for, as resolvers' own BAD_USER_INPUT errors are.
+ */
+function namingArgument(error: GraphQLError, document: DocumentNode): GraphQLError {
+  const node = error.nodes?.[0];
+  if (!node || error.extensions?.argumentName) return error;
+  let argumentName: string | undefined;
+  const path: string[] = [];
+  visit(document, {
+    enter(current: ASTNode) {
+      if (current.kind === Kind.ARGUMENT) path.push(current.name.value);
+      if (current === node && path.length) argumentName = path[path.length - 1];
+    },
+    leave(current: ASTNode) {
+      if (current.kind === Kind.ARGUMENT) path.pop();
+    },
+  });
+  if (!argumentName) return error;
+  return new GraphQLError(`Argument "${argumentName}": ${error.message}`, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, argumentName },
+  });
 }

@@ -8,13 +8,17 @@ import type { CacheScope } from '../plugins/response-cache/cache-control.ts';
 import type { Viewer } from '../src/auth/viewer.ts';
 import type { AircraftTypeRow, AirlineRow, AirportRow, CountryRow, RouteRow } from '../drizzle/schema/index.ts';
 import type { Context } from '../src/context.ts';
+import type { FlightView } from '../resolvers/flights.ts';
+import type { ReportView } from '../resolvers/weather.ts';
+import type { FlightAircraft } from '../src/sources/flights/types.ts';
+import type { CloudLayer, Metar, Taf, TafPeriod, Visibility, Wind } from '../src/sources/weather/types.ts';
 import { pagingDescriptions } from './paging.ts';
 
 /** The builder and the backing shape of each object type; types live in their domain files. */
 export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
-  AuthScopes: { admin: boolean; authenticated: boolean };
+  AuthScopes: { admin: boolean; authenticated: boolean; service: boolean };
   Directives: {
     cacheControl: {
       locations: 'OBJECT' | 'FIELD_DEFINITION' | 'INTERFACE' | 'UNION';
@@ -28,6 +32,18 @@ export const builder = new SchemaBuilder<{
     Route: RouteRow;
     Country: CountryRow;
     AircraftType: AircraftTypeRow;
+    Flight: FlightView;
+    FlightAircraft: FlightAircraft;
+    Weather: ReportView<Metar>;
+    Forecast: ReportView<Taf>;
+    ForecastPeriod: TafPeriod;
+    Wind: Wind;
+    Visibility: Visibility;
+    CloudLayer: CloudLayer;
+  };
+  Scalars: {
+    Date: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date };
   };
 }>({
   // scope-auth first, as its docs require: it wraps every other plugin's resolvers.
@@ -36,7 +52,7 @@ export const builder = new SchemaBuilder<{
   // Keyed by name in extensions: the shape graphql-tools' printer and our policy reader expect.
   directives: { useGraphQLToolsUnorderedDirectives: true },
   scopeAuth: {
-    authScopes: (ctx) => ({ admin: ctx.viewer.kind === 'admin', authenticated: ctx.viewer.kind !== 'anonymous' }),
+    authScopes: (ctx) => ({ admin: ctx.viewer.kind === 'admin', authenticated: ctx.viewer.kind !== 'anonymous', service: ctx.viewer.kind === 'service' }),
     unauthorizedError: (_parent, ctx) =>
       createGraphQLError(ctx.viewer.kind === 'anonymous' ? 'Sign in to see this field.' : 'You may not see this field.', {
         extensions: { code: ctx.viewer.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
@@ -57,7 +73,7 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({ description: 'Aviation reference data: airports, airlines, routes and countries.' });
+builder.queryType({ description: 'Aviation data: airports, airlines, routes and countries; flights and weather.' });
 builder.mutationType({ description: 'Changes; each invalidates the cached answers it affects.' });
 
 /**

@@ -12,9 +12,14 @@ export const defaultTtlSeconds = {
   Route: 3_600,
   AircraftType: 86_400,
   Viewer: 300,
-  // Later domains: flight status 60, flight search 300, weather current 900, forecast 3600,
-  // anonymous quote 600, user quote 1800, risk 3600, flight pattern 3600, weather pattern 7200,
-  // route analysis 86400.
+  /** A flight in a search (a route's day): the listing's age. */
+  Flight: 300,
+  /** A flight asked for by number: its live status (the realtime cap). */
+  FlightStatus: 60,
+  Weather: 900,
+  Forecast: 3_600,
+  // Later domains: anonymous quote 600, user quote 1800, risk 3600, flight pattern 3600,
+  // weather pattern 7200, route analysis 86400.
 } as const;
 
 export interface CacheHintOptions<Row> {
@@ -26,7 +31,7 @@ export interface CacheHintOptions<Row> {
    * The entity tag of one row (`Airport:3797`): answers that contain it carry it, and a write
    * to it invalidates them. Every type with an identity has one (a test checks).
    */
-  tag?: (row: Row) => string;
+  tag?: (row: Row) => string | readonly string[];
 }
 
 /**
@@ -39,4 +44,12 @@ export function cacheHint<Row>(type: keyof typeof defaultTtlSeconds, { scope = '
     directives: { cacheControl: { maxAge: defaultTtlSeconds[type], scope, ...(grace === undefined ? {} : { grace }) } },
     extensions: tag ? { cacheTag: tag } : {},
   };
+}
+
+/**
+ * A field's own maxAge, for a field whose answer ages faster than its type's (a flight asked
+ * for by number is live status; the same type in a search is the listing's age).
+ */
+export function fieldCacheHint(entry: keyof typeof defaultTtlSeconds) {
+  return { directives: { cacheControl: { maxAge: defaultTtlSeconds[entry] } } };
 }

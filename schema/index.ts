@@ -1,12 +1,15 @@
 import { tagEntities } from '../plugins/response-cache/entity-tags.ts';
 import type { Context } from '../src/context.ts';
 import { builder } from './builder.ts';
+import './scalars.ts';
 import './aircraft-type.ts';
 import './airline.ts';
 import './airport.ts';
 import './country.ts';
+import './flight.ts';
 import './route.ts';
 import './viewer.ts';
+import './weather.ts';
 
 /**
  * The schema as served; executing it records the entities each answer touched into

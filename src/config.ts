@@ -4,6 +4,8 @@ import type { LimitsOptions } from '../plugins/use-limits.ts';
 import type { AuthConfig } from './auth/authenticator.ts';
 import type { CacheConfig } from './cache/create-cache.ts';
 import type { DatabaseConfig } from './db/database.ts';
+import type { FlightDateWindow } from './context.ts';
+import type { SourceSettings } from './entities/create-entities.ts';
 import type { CorsOptions } from './http/cors.ts';
 import { defaultTtlPolicy, type TtlPolicy } from '../plugins/response-cache/ttl-policy.ts';
 
@@ -88,6 +90,25 @@ const envSchema = z.object({
   LIMIT_MAX_DIRECTIVES: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(20)),
   LIMIT_MAX_COST: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(10_000)),
   LIMIT_MAX_VARIABLES_DEPTH: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(16)),
+  FLIGHTS_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  FLIGHTS_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  FLIGHTS_API_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(5000)),
+  FLIGHTS_API_RETRIES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(5).default(2)),
+  // AviationStack's overage price per call on its Basic plan.
+  FLIGHTS_API_PRICE_PER_CALL: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0.009998)),
+  FLIGHT_DATES_PAST_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(3650).default(365)),
+  FLIGHT_DATES_FUTURE_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(365).default(7)),
+  WEATHER_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  WEATHER_API_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(5000)),
+  WEATHER_API_RETRIES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(5).default(2)),
+  WEATHER_API_BATCH_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(100)),
+  // aviationweather.gov is free.
+  WEATHER_API_PRICE_PER_CALL: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0)),
+  UPSTREAM_BREAKER_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(5)),
+  UPSTREAM_BREAKER_RESET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(10_000)),
+  SANDBOX_LATENCY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0)),
+  SANDBOX_JITTER_MS: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0)),
+  SANDBOX_FAILURE_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0)),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -106,6 +127,16 @@ export type Config = {
   auth: AuthConfig;
   responseCache: { enabled: boolean; ttl: TtlPolicy; extensions: boolean };
   limits: LimitsOptions;
+  /**
+   * The flight and weather upstreams. A source without a `url` is the in-process sandbox
+   * (src/sandbox), which the server starts and points it at.
+   */
+  upstreams: {
+    flights: Omit<SourceSettings, 'url'> & { url?: string };
+    weather: Omit<SourceSettings, 'url'> & { url?: string };
+    flightDates: FlightDateWindow;
+    sandbox: { latencyMs: number; jitterMs: number; failureRate: number };
+  };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -168,6 +199,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxDirectives: e.LIMIT_MAX_DIRECTIVES,
       maxCost: e.LIMIT_MAX_COST,
       maxVariablesDepth: e.LIMIT_MAX_VARIABLES_DEPTH,
+    },
+    upstreams: {
+      flights: {
+        url: e.FLIGHTS_API_URL?.replace(/\/+$/, ''),
+        key: e.FLIGHTS_API_KEY,
+        timeoutMs: e.FLIGHTS_API_TIMEOUT_MS,
+        retries: e.FLIGHTS_API_RETRIES,
+        pricePerCall: e.FLIGHTS_API_PRICE_PER_CALL,
+        breaker: { failures: e.UPSTREAM_BREAKER_FAILURES, resetMs: e.UPSTREAM_BREAKER_RESET_MS },
+      },
+      weather: {
+        url: e.WEATHER_API_URL?.replace(/\/+$/, ''),
+        timeoutMs: e.WEATHER_API_TIMEOUT_MS,
+        retries: e.WEATHER_API_RETRIES,
+        batchSize: e.WEATHER_API_BATCH_SIZE,
+        pricePerCall: e.WEATHER_API_PRICE_PER_CALL,
+        breaker: { failures: e.UPSTREAM_BREAKER_FAILURES, resetMs: e.UPSTREAM_BREAKER_RESET_MS },
+      },
+      flightDates: { pastDays: e.FLIGHT_DATES_PAST_DAYS, futureDays: e.FLIGHT_DATES_FUTURE_DAYS },
+      sandbox: { latencyMs: e.SANDBOX_LATENCY_MS, jitterMs: e.SANDBOX_JITTER_MS, failureRate: e.SANDBOX_FAILURE_RATE },
     },
     logLevel: e.LOG_LEVEL,
   };

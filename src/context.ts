@@ -1,13 +1,23 @@
 import type { Viewer } from './auth/viewer.ts';
-import type { Catalog } from './sql/index.ts';
 import type { Database } from './db/database.ts';
+import type { EntityStores } from './entities/create-entities.ts';
+import type { FlightIngest } from './entities/ingest.ts';
+import { createEntityLoaders } from './loaders/entities.ts';
 import { createLoaders, type Loaders } from './loaders/index.ts';
+import type { Catalog } from './sql/index.ts';
+
+/** Dates the flight upstream can answer, relative to today: outside them is BAD_USER_INPUT. */
+export interface FlightDateWindow {
+  pastDays: number;
+  futureDays: number;
+}
 
 /** What every resolver receives: who is asking, loaders made for this request, the catalog's listings. */
 export interface Context {
   viewer: Viewer;
-  loaders: Loaders;
+  loaders: Loaders & ReturnType<typeof createEntityLoaders>;
   catalog: Catalog;
+  flightDates: FlightDateWindow;
   /** Entities this request read (`Airport:3797`): the cache tags of its answer. */
   cacheTags: Set<string>;
   /**
@@ -15,10 +25,30 @@ export interface Context {
    * answer carrying one of them, in every tier and instance, is unreadable once this resolves.
    */
   invalidate: Invalidate;
+  /** A flight status pushed by a service: persisted, invalidated everywhere, then served. */
+  ingestFlight: FlightIngest;
 }
 
 export type Invalidate = (tags: readonly string[]) => Promise<void>;
 
-export function createContext(db: Database, catalog: Catalog, viewer: Viewer, invalidate: Invalidate): Context {
-  return { viewer, loaders: createLoaders(db), catalog, cacheTags: new Set(), invalidate };
+/** What the gateway holds for every request; the context adds who asks and fresh loaders. */
+export interface ContextDeps {
+  db: Database;
+  catalog: Catalog;
+  stores: EntityStores;
+  flightDates: FlightDateWindow;
+  invalidate: Invalidate;
+  ingestFlight: FlightIngest;
+}
+
+export function createContext({ db, catalog, stores, flightDates, invalidate, ingestFlight }: ContextDeps, viewer: Viewer): Context {
+  return {
+    viewer,
+    loaders: { ...createLoaders(db), ...createEntityLoaders(stores) },
+    catalog,
+    flightDates,
+    cacheTags: new Set(),
+    invalidate,
+    ingestFlight,
+  };
 }

@@ -10,7 +10,9 @@ import { useResponseCache } from '../plugins/use-response-cache.ts';
 import { operationCost } from '../schema/cost.ts';
 import { schema } from '../schema/index.ts';
 import { createCatalog } from './sql/index.ts';
-import { createContext, type Context, type Invalidate } from './context.ts';
+import { createContext, type Context, type FlightDateWindow, type Invalidate } from './context.ts';
+import type { Entities } from './entities/create-entities.ts';
+import { createFlightIngest } from './entities/ingest.ts';
 import type { Authenticate } from './auth/authenticator.ts';
 import { AuthenticationError, type Viewer } from './auth/viewer.ts';
 import { defaultTtlPolicy, ttlFor, type TtlPolicy } from '../plugins/response-cache/ttl-policy.ts';
@@ -24,6 +26,10 @@ import { withTimeout } from './resilience/timeout.ts';
 
 export interface GatewayDeps {
   database: DatabaseHandle;
+  /** Flights and weather: the upstream sources behind their entity caches (src/entities/). */
+  entities: Entities;
+  /** Dates the flight upstream answers. Default: 365 days back, 7 ahead. */
+  flightDates?: FlightDateWindow;
   /** Verifies credentials; see src/auth/authenticator.ts. */
   authenticate: Authenticate;
   /** The tier chain the response cache reads through; without it nothing is cached. */
@@ -104,7 +110,17 @@ function responseCacheFor({
  * The whole gateway as a fetch handler, built from its dependencies. It opens nothing and
  * listens nowhere: the server (or a test) owns the clients and closes them.
  */
-export function createGateway({ database, authenticate, cache, responseCache: settings, limits = defaultLimits, varyByOrigin = false, logger }: GatewayDeps): Gateway {
+export function createGateway({
+  database,
+  entities,
+  flightDates = { pastDays: 365, futureDays: 7 },
+  authenticate,
+  cache,
+  responseCache: settings,
+  limits = defaultLimits,
+  varyByOrigin = false,
+  logger,
+}: GatewayDeps): Gateway {
   const cacheChecks = cacheTierChecks(cache);
   const auth = useAuth({ authenticate, isAuthenticationError: (err) => err instanceof AuthenticationError });
   const persistedQueries = usePersistedQueries({ store: cache });
@@ -114,10 +130,18 @@ export function createGateway({ database, authenticate, cache, responseCache: se
       : undefined;
   const catalog = createCatalog(database.db);
   const invalidate = invalidatorFor(cache, logger);
+  const contextDeps = {
+    db: database.db,
+    catalog,
+    stores: entities.stores,
+    flightDates,
+    invalidate,
+    ingestFlight: createFlightIngest({ db: database.db, stores: entities.stores, invalidate }),
+  };
   let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
-    context: ({ request }) => createContext(database.db, catalog, auth.principalOf(request), invalidate),
+    context: ({ request }) => createContext(contextDeps, auth.principalOf(request)),
     logging: toYogaLogger(logger),
     // Never a stack or an original error in an answer, whatever NODE_ENV says: the log has them.
     maskedErrors: { isDev: false },

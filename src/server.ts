@@ -5,11 +5,13 @@ import { createAuthenticator } from './auth/authenticator.ts';
 import { createCache } from './cache/create-cache.ts';
 import { cachePostgresUrl } from './db/cache-url.ts';
 import { openDatabase } from './db/database.ts';
+import { createEntities } from './entities/create-entities.ts';
 import { createGateway } from './gateway.ts';
 import { createEdgeServer } from './http/edge.ts';
 import { createCors } from './http/cors.ts';
 import type { Logger } from './logger.ts';
 import { prepareDatabase } from './db/prepare.ts';
+import { SANDBOX_ACCESS_KEY, startInProcessSandbox } from './sandbox/in-process.ts';
 import { databaseFailure, listenFailure } from './startup/errors.ts';
 
 export interface RunningServer {
@@ -42,10 +44,26 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     closers.push(() => cacheBackend.close());
     const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url, singleInstance: cacheBackend.singleInstance });
     closers.push(() => cache.close());
+    const { flights, weather, flightDates, sandbox: knobs } = config.upstreams;
+    // No upstream configured: the sandbox answers in its place, over HTTP like the real ones.
+    const sandbox = flights.url && weather.url ? undefined : await startInProcessSandbox(database.db, { ...knobs, ...flightDates });
+    if (sandbox) closers.push(() => sandbox.close());
+    const entities = await createEntities({
+      config: {
+        flights: { ...flights, url: flights.url ?? `${sandbox!.url}/v1`, key: flights.url ? flights.key : SANDBOX_ACCESS_KEY },
+        weather: { ...weather, url: weather.url ?? sandbox!.url },
+      },
+      db: database.db,
+      cache: cache.chain,
+      logger,
+    });
+    closers.push(() => entities.close());
     const authenticate = createAuthenticator(config.auth, database.db);
     const cors = createCors(config.cors);
     const gateway = createGateway({
       database,
+      entities,
+      flightDates,
       authenticate,
       cache: cache.chain,
       responseCache: config.responseCache,
@@ -60,7 +78,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = `http://${host}:${address.port}/graphql`;
     const tiers = ['memory', ...(config.cache.redis ? ['redis'] : []), 'postgres'].join(' → ');
-    logger.info({ url, database: database.kind, cache: tiers }, `Contrail is serving GraphiQL at ${url}`);
+    const upstreams = { flights: flights.url ?? 'sandbox (in-process)', weather: weather.url ?? 'sandbox (in-process)' };
+    logger.info({ url, database: database.kind, cache: tiers, upstreams }, `Contrail is serving GraphiQL at ${url}`);
     return {
       url,
       async close() {

@@ -5,3 +5,4 @@ export * from './aircraft-types.ts';
 export * from './routes.ts';
 export * from './cache.ts';
 export * from './partners.ts';
+export * from './history.ts';

@@ -1,6 +1,6 @@
 import { defaultFieldResolver, isObjectType, type GraphQLSchema } from 'graphql';
 
-export type CacheTagOf = (parent: unknown) => string;
+export type CacheTagOf = (parent: unknown) => string | readonly string[];
 
 /**
  * Records which entities an execution touched: every field of an object type that declares
@@ -16,7 +16,10 @@ export function tagEntities<C>(schema: GraphQLSchema, collect: (context: C) => S
     for (const field of Object.values(type.getFields())) {
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (parent, args, context, info) => {
-        collect(context as C)?.add(tagOf(parent));
+        const tags = collect(context as C);
+        const tag = tagOf(parent);
+        if (typeof tag === 'string') tags?.add(tag);
+        else for (const each of tag) tags?.add(each);
         return resolve(parent, args, context, info);
       };
     }

@@ -20,6 +20,10 @@ export type Scalars = {
   Int: { input: number; output: number; }
   /** The `Float` scalar type represents signed double-precision fractional values as specified by [IEEE 754](https://en.wikipedia.org/wiki/IEEE_floating_point). */
   Float: { input: number; output: number; }
+  /** A calendar date, `yyyy-mm-dd`, e.g. `2026-11-21`: for a flight, its local date of departure at the origin. */
+  Date: { input: unknown; output: unknown; }
+  /** An instant, as an ISO 8601 string in UTC, e.g. `2026-11-21T13:05:00.000Z`. */
+  DateTime: { input: unknown; output: unknown; }
 };
 
 /** A correction of reference data: only the fields given change. */
@@ -42,6 +46,57 @@ export type CacheControlScope =
   | 'PARTNER'
   | 'PRIVATE'
   | 'PUBLIC';
+
+/** Flight rules the weather allows, from ceiling and visibility (the worse decides). */
+export type FlightCategory =
+  /** Instrument: ceiling 500 to below 1000 ft or visibility 1 to below 3 statute miles. */
+  | 'IFR'
+  /** Low instrument: ceiling below 500 ft or visibility below 1 statute mile. */
+  | 'LIFR'
+  /** Marginal visual: ceiling 1000–3000 ft or visibility 3–5 statute miles. */
+  | 'MVFR'
+  /** Visual: ceiling above 3000 ft and visibility above 5 statute miles. */
+  | 'VFR';
+
+/** Where a flight is in its day, as the upstream reports it. */
+export type FlightStatus =
+  /** Departed, in the air or taxiing. */
+  | 'ACTIVE'
+  /** Will not fly. */
+  | 'CANCELLED'
+  /** Landed somewhere other than its destination. */
+  | 'DIVERTED'
+  /** Reported an incident. */
+  | 'INCIDENT'
+  /** Arrived. */
+  | 'LANDED'
+  /** Not departed yet. */
+  | 'SCHEDULED';
+
+/** A flight's status as a service pushes it: it replaces what the upstream said until the next change. */
+export type FlightStatusInput = {
+  actualArrival?: InputMaybe<Scalars['DateTime']['input']>;
+  actualDeparture?: InputMaybe<Scalars['DateTime']['input']>;
+  arrivalDelayMinutes?: InputMaybe<Scalars['Int']['input']>;
+  arrivalGate?: InputMaybe<Scalars['String']['input']>;
+  arrivalTerminal?: InputMaybe<Scalars['String']['input']>;
+  /** Local date of departure at the origin. */
+  date: Scalars['Date']['input'];
+  departureDelayMinutes?: InputMaybe<Scalars['Int']['input']>;
+  estimatedArrival?: InputMaybe<Scalars['DateTime']['input']>;
+  estimatedDeparture?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Origin IATA airport code. */
+  from: Scalars['String']['input'];
+  gate?: InputMaybe<Scalars['String']['input']>;
+  /** IATA flight number, e.g. BA117. */
+  number: Scalars['String']['input'];
+  scheduledArrival?: InputMaybe<Scalars['DateTime']['input']>;
+  scheduledDeparture: Scalars['DateTime']['input'];
+  status: FlightStatus;
+  terminal?: InputMaybe<Scalars['String']['input']>;
+  /** Destination IATA airport code. */
+  to: Scalars['String']['input'];
+};
 
 /** A circle on the earth: airports within `radiusKm` of a point, nearest first. */
 export type NearInput = {

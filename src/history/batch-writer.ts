@@ -1,19 +1,20 @@
 import type { Logger } from '../logger.ts';
-import type { CallSink, UpstreamCall } from './http-client.ts';
 
-export interface CallLogWriterOptions {
-  /** Stores one batch (the `api_call_log` insert). */
-  write: (batch: UpstreamCall[]) => Promise<void>;
+export interface BatchWriterOptions<T> {
+  /** What it writes, as its log lines name it (`api call log`, `flight history`). */
+  name: string;
+  /** Stores one batch (one insert). */
+  write: (batch: T[]) => Promise<void>;
   logger: Logger;
-  /** Calls per write; a full batch is written at once. Default: 100. */
+  /** Items per write; a full batch is written at once. Default: 100. */
   batchSize?: number;
-  /** The longest a call waits for its batch to fill before it is written anyway. Default: 1000 ms. */
+  /** The longest an item waits for its batch to fill before it is written anyway. Default: 1000 ms. */
   flushIntervalMs?: number;
-  /** Calls held while writes lag behind; beyond it the oldest are dropped, and counted. Default: 10 000. */
+  /** Items held while writes lag behind; beyond it the oldest are dropped, and counted. Default: 10 000. */
   maxQueue?: number;
 }
 
-export interface CallLogStats {
+export interface BatchWriterStats {
   written: number;
   /** Dropped from a full queue, or recorded after close. */
   dropped: number;
@@ -22,38 +23,38 @@ export interface CallLogStats {
   pending: number;
 }
 
-export interface CallLogWriter {
-  /** The HTTP client's sink: queues the call, never throws, never waits. */
-  record: CallSink;
+export interface BatchWriter<T> {
+  /** Queues an item: never throws, never waits (the HTTP client's call sink, a source's answers). */
+  record: (item: T) => void;
   /** Writes everything queued; resolves once written or given up on, never rejects. */
   flush(): Promise<void>;
-  /** Takes no more calls and writes what is queued. */
+  /** Takes no more items and writes what is queued. */
   close(): Promise<void>;
-  stats(): CallLogStats;
+  stats(): BatchWriterStats;
 }
 
 /**
- * Writes the calls the HTTP client records in batches, off the request path: one write at a
- * time, a full batch at once, a partial one after `flushIntervalMs`. A failed batch is logged
- * and lost: the call log is worth less than the requests it describes.
+ * Writes items in batches, off the request path: one write at a time, a full batch at once, a
+ * partial one after `flushIntervalMs`. A failed batch is logged and lost: history is worth
+ * less than the requests it describes.
  */
-export function createCallLogWriter(options: CallLogWriterOptions): CallLogWriter {
-  const { write, logger, batchSize = 100, flushIntervalMs = 1000, maxQueue = 10_000 } = options;
-  const queue: UpstreamCall[] = [];
+export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWriter<T> {
+  const { name, write, logger, batchSize = 100, flushIntervalMs = 1000, maxQueue = 10_000 } = options;
+  const queue: T[] = [];
   const counts = { written: 0, dropped: 0, failed: 0 };
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
   let warnedOfDrops = false;
 
-  async function writeBatch(batch: UpstreamCall[]) {
+  async function writeBatch(batch: T[]) {
     try {
       await write(batch);
       counts.written += batch.length;
       warnedOfDrops = false;
     } catch (err) {
       counts.failed += batch.length;
-      logger.warn({ err: (err as Error).message, calls: batch.length }, 'api call log: a batch was not written');
+      logger.warn({ err: (err as Error).message, items: batch.length }, `${name}: a batch was not written`);
     }
   }
 
@@ -97,11 +98,11 @@ export function createCallLogWriter(options: CallLogWriterOptions): CallLogWrite
         return;
       }
       queue.push(call);
-      // The newest calls say most about now, so a lagging database costs the oldest.
+      // The newest items say most about now, so a lagging database costs the oldest.
       if (queue.length > maxQueue) {
         queue.shift();
         counts.dropped++;
-        if (!warnedOfDrops) logger.warn({ maxQueue }, 'api call log: writes are behind, dropping the oldest calls');
+        if (!warnedOfDrops) logger.warn({ maxQueue }, `${name}: writes are behind, dropping the oldest items`);
         warnedOfDrops = true;
       }
       schedule();

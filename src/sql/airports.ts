@@ -100,3 +100,12 @@ export async function updateAirport(db: Database, id: number, patch: AirportPatc
   const [row] = await db.update(airports).set(patch).where(eq(airports.id, id)).returning();
   return row ?? null;
 }
+
+/** Every airport's IATA code and time zone: how an upstream's local times are read. */
+export async function airportZones(db: Database): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ iata: airports.iata, timezone: airports.timezone })
+    .from(airports)
+    .where(and(sql`${airports.iata} is not null`, sql`${airports.timezone} is not null`));
+  return new Map(rows.map((row) => [row.iata!, row.timezone!]));
+}

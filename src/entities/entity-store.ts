@@ -1,0 +1,223 @@
+import type { CacheChain } from '../cache/chain.ts';
+import type { Logger } from '../logger.ts';
+
+/** One kind of upstream object, cached per entity: how to name it, fetch it, and fall back. */
+export interface EntityKind<K, V> {
+  /** Names the cache keys: `entity:<name>:<id>`. */
+  name: string;
+  /** The canonical id of a key (what the cache and the in-flight map are keyed by). */
+  id(key: K): string;
+  ttlMs: number;
+  /** After its TTL, an entity is still served (and refreshed in the background) this long. */
+  graceMs: number;
+  /** Tags of the cached entity: an invalidation of any of them makes it unreadable. */
+  tags(key: K, value: V | null): string[];
+  /**
+   * As few upstream round trips as the upstream allows for many keys: every id asked for is in
+   * the answer — null when the upstream knows no such entity (that absence is cached too, so it
+   * costs no second call), an Error when its own call failed (the others still stand).
+   */
+  fetch(keys: K[]): Promise<Map<string, V | null | Error>>;
+  /**
+   * The value as the domain has it, from what a tier gave back: memory keeps the object, Redis
+   * and Postgres keep JSON, in which instants are strings.
+   */
+  revive(value: unknown): V;
+  /** Sees what the upstream answered, off the request path (history). Must not throw. */
+  persist?(values: V[]): void;
+  /** The newest persisted value of each key, for when the upstream cannot answer. */
+  fallback?(keys: K[]): Promise<Map<string, { value: V; observedAt: Date }>>;
+}
+
+export type EntitySource = 'cache' | 'stale' | 'upstream' | 'history';
+
+export interface Entity<V> {
+  value: V | null;
+  /** Where it came from: `stale` is within grace, `history` is the persisted past. */
+  source: EntitySource;
+  /** When the upstream said it (ms since the epoch). */
+  fetchedAt: number;
+}
+
+/** Every answer the store gives: an entity, or why there is none. */
+export type EntityResult<V> = Entity<V> | Error;
+
+/**
+ * The entity cache of one kind, shared by every request of the process. Reads go through the
+ * tier chain (so every instance shares what one fetched); what is missing is fetched in one
+ * upstream call per batch, and a key already being fetched — by any request — is awaited, not
+ * fetched again. When the upstream fails: a stale entity within grace, else the newest
+ * history, else the error.
+ */
+export class EntityStore<K, V> {
+  private readonly inflight = new Map<string, Promise<Entity<V>>>();
+  private readonly refreshing = new Set<string>();
+  readonly counters = { hits: 0, stale: 0, fetched: 0, upstreamCalls: 0, fallbacks: 0, failures: 0 };
+
+  constructor(
+    private readonly kind: EntityKind<K, V>,
+    private readonly cache: CacheChain | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The canonical id of a key: what a request's DataLoader caches it by. */
+  readonly idOf = (key: K): string => this.kind.id(key);
+
+  /** One result per key, in order (DataLoader's contract). */
+  async loadMany(keys: readonly K[]): Promise<EntityResult<V>[]> {
+    const ids = keys.map((key) => this.kind.id(key));
+    const byId = new Map<string, Promise<EntityResult<V>>>();
+    const cached = await this.readCache(ids);
+    const toFetch: K[] = [];
+    keys.forEach((key, i) => {
+      const id = ids[i]!;
+      if (byId.has(id)) return;
+      const hit = cached.get(id);
+      if (hit) {
+        byId.set(id, Promise.resolve(hit));
+        if (hit.source === 'stale') this.refreshInBackground(key, id);
+        return;
+      }
+      const running = this.inflight.get(id);
+      if (running) byId.set(id, running.catch((err: Error) => err));
+      else toFetch.push(key);
+    });
+    if (toFetch.length) {
+      const fetched = this.fetchShared(toFetch);
+      toFetch.forEach((key) => {
+        const id = this.kind.id(key);
+        byId.set(id, fetched.get(id)!.catch((err: Error) => err));
+      });
+    }
+    return Promise.all(ids.map((id) => byId.get(id)!));
+  }
+
+  /**
+   * Stores a value the upstream did not give (a pushed update) as this key's entity, stamped
+   * now: call it after invalidating the key's tags, so that it is the one readers see.
+   */
+  async put(key: K, value: V, fetchedAt = Date.now()): Promise<void> {
+    const id = this.kind.id(key);
+    await this.cache?.set(this.cacheKey(id), { value, fetchedAt }, { ttl: this.kind.ttlMs, grace: this.kind.graceMs, tags: this.kind.tags(key, value), createdAt: fetchedAt });
+  }
+
+  /** The cached entity of a key, fresh or stale, without calling the upstream. */
+  async cached(key: K): Promise<V | null | undefined> {
+    const found = (await this.readCache([this.kind.id(key)])).get(this.kind.id(key));
+    return found?.value;
+  }
+
+  private async readCache(ids: string[]): Promise<Map<string, Entity<V>>> {
+    const found = new Map<string, Entity<V>>();
+    if (!this.cache) return found;
+    const unique = [...new Set(ids)];
+    const hits = await this.cache.getMany<{ value: V | null; fetchedAt: number }>(unique.map((id) => this.cacheKey(id)));
+    unique.forEach((id, i) => {
+      const hit = hits[i];
+      if (!hit) return;
+      if (hit.stale) this.counters.stale++;
+      else this.counters.hits++;
+      found.set(id, { value: hit.value.value === null ? null : this.kind.revive(hit.value.value), fetchedAt: hit.value.fetchedAt, source: hit.stale ? 'stale' : 'cache' });
+    });
+    return found;
+  }
+
+  /**
+   * One upstream call for `keys`, registered in the in-flight map per id before it starts, so
+   * that every request arriving meanwhile waits for it instead of calling again.
+   */
+  private fetchShared(keys: K[]): Map<string, Promise<Entity<V>>> {
+    const call = this.fetchAndStore(keys);
+    const perId = new Map<string, Promise<Entity<V>>>();
+    for (const key of keys) {
+      const id = this.kind.id(key);
+      const one = call.then((results) => results.get(id)!).then((result) => {
+        if (result instanceof Error) throw result;
+        return result;
+      });
+      perId.set(id, one);
+      this.inflight.set(id, one);
+      const forget = () => {
+        if (this.inflight.get(id) === one) this.inflight.delete(id);
+      };
+      one.then(forget, forget);
+    }
+    return perId;
+  }
+
+  private async fetchAndStore(keys: K[], { orHistory = true } = {}): Promise<Map<string, EntityResult<V>>> {
+    const results = new Map<string, EntityResult<V>>();
+    // Stamped before the call: an invalidation that lands while it runs wins over its answer.
+    const fetchedAt = Date.now();
+    let answer: Map<string, V | null | Error>;
+    try {
+      this.counters.upstreamCalls++;
+      answer = await this.kind.fetch(keys);
+    } catch (err) {
+      answer = new Map(keys.map((key) => [this.kind.id(key), err as Error]));
+    }
+    const failed = keys.filter((key) => answer.get(this.kind.id(key)) instanceof Error);
+    if (failed.length) {
+      this.counters.failures++;
+      const fallen = orHistory ? await this.fallback(failed, answer) : new Map(failed.map((key) => [this.kind.id(key), answer.get(this.kind.id(key)) as Error]));
+      for (const [id, result] of fallen) results.set(id, result);
+    }
+    const entries: { key: string; value: { value: V | null; fetchedAt: number }; options: { ttl: number; grace: number; tags: string[]; createdAt: number } }[] = [];
+    const persisted: V[] = [];
+    for (const key of keys) {
+      const id = this.kind.id(key);
+      const value = answer.get(id) ?? null;
+      if (value instanceof Error) continue;
+      this.counters.fetched++;
+      results.set(id, { value, source: 'upstream', fetchedAt });
+      if (value !== null) persisted.push(value);
+      entries.push({
+        key: this.cacheKey(id),
+        value: { value, fetchedAt },
+        options: { ttl: this.kind.ttlMs, grace: this.kind.graceMs, tags: this.kind.tags(key, value), createdAt: fetchedAt },
+      });
+    }
+    if (persisted.length) this.kind.persist?.(persisted);
+    // A failing cache costs the next request a call, never this one its answer.
+    await this.cache?.setMany(entries).catch((err: Error) => this.logger.warn({ kind: this.kind.name, err: err.message }, 'entity cache write failed'));
+    return results;
+  }
+
+  /** The upstream failed for `keys`: the newest history of each, flagged; its error where there is none. */
+  private async fallback(keys: K[], errors: Map<string, unknown>): Promise<Map<string, EntityResult<V>>> {
+    const results = new Map<string, EntityResult<V>>();
+    const history = await this.kind.fallback?.(keys).catch((err: Error) => {
+      this.logger.warn({ kind: this.kind.name, err: err.message }, 'history fallback failed');
+      return undefined;
+    });
+    for (const key of keys) {
+      const id = this.kind.id(key);
+      const past = history?.get(id);
+      if (past) {
+        this.counters.fallbacks++;
+        results.set(id, { value: past.value, source: 'history', fetchedAt: past.observedAt.getTime() });
+      } else {
+        results.set(id, errors.get(id) as Error);
+      }
+    }
+    const err = (errors.get(this.kind.id(keys[0]!)) as Error).message;
+    this.logger.warn({ kind: this.kind.name, keys: keys.length, fromHistory: history?.size ?? 0, err }, 'upstream failed: answering from history where it has the entity');
+    return results;
+  }
+
+  /** Within grace: the stale entity now, one refresh per id behind it (a failed one leaves it be). */
+  private refreshInBackground(key: K, id: string): void {
+    if (this.refreshing.has(id) || this.inflight.has(id)) return;
+    this.refreshing.add(id);
+    void this.fetchAndStore([key], { orHistory: false })
+      .then((results) => {
+        const result = results.get(id);
+        if (result instanceof Error) this.logger.warn({ kind: this.kind.name, id, err: result.message }, 'background refresh failed: serving the stale entity');
+      })
+      .finally(() => this.refreshing.delete(id));
+  }
+
+  private cacheKey(id: string): string {
+    return `entity:${this.kind.name}:${id}`;
+  }
+}
