@@ -106,6 +106,7 @@ const envSchema = z.object({
   WEATHER_API_PRICE_PER_CALL: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0)),
   UPSTREAM_BREAKER_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(5)),
   UPSTREAM_BREAKER_RESET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(10_000)),
+  ENTITY_CACHE: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   SANDBOX_LATENCY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0)),
   SANDBOX_JITTER_MS: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0)),
   SANDBOX_FAILURE_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0)),
@@ -135,6 +136,8 @@ export type Config = {
     flights: Omit<SourceSettings, 'url'> & { url?: string };
     weather: Omit<SourceSettings, 'url'> & { url?: string };
     flightDates: FlightDateWindow;
+    /** Upstream answers cached per entity in the tier chain (off: every miss calls the upstream; for measuring). */
+    entityCache: boolean;
     sandbox: { latencyMs: number; jitterMs: number; failureRate: number };
   };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -218,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         breaker: { failures: e.UPSTREAM_BREAKER_FAILURES, resetMs: e.UPSTREAM_BREAKER_RESET_MS },
       },
       flightDates: { pastDays: e.FLIGHT_DATES_PAST_DAYS, futureDays: e.FLIGHT_DATES_FUTURE_DAYS },
+      entityCache: e.ENTITY_CACHE === 'on',
       sandbox: { latencyMs: e.SANDBOX_LATENCY_MS, jitterMs: e.SANDBOX_JITTER_MS, failureRate: e.SANDBOX_FAILURE_RATE },
     },
     logLevel: e.LOG_LEVEL,

@@ -44,7 +44,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     closers.push(() => cacheBackend.close());
     const cache = await createCache({ config: config.cache, logger, postgresUrl: cacheBackend.url, singleInstance: cacheBackend.singleInstance });
     closers.push(() => cache.close());
-    const { flights, weather, flightDates, sandbox: knobs } = config.upstreams;
+    const { flights, weather, flightDates, entityCache, sandbox: knobs } = config.upstreams;
     // No upstream configured: the sandbox answers in its place, over HTTP like the real ones.
     const sandbox = flights.url && weather.url ? undefined : await startInProcessSandbox(database.db, { ...knobs, ...flightDates });
     if (sandbox) closers.push(() => sandbox.close());
@@ -54,7 +54,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         weather: { ...weather, url: weather.url ?? sandbox!.url },
       },
       db: database.db,
-      cache: cache.chain,
+      cache: entityCache ? cache.chain : undefined,
       logger,
     });
     closers.push(() => entities.close());
