@@ -1,4 +1,3 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useAuth } from '../plugins/use-auth.ts';
 import { useErrorCodes } from '../plugins/use-error-codes.ts';
@@ -19,7 +18,7 @@ import { defaultTtlPolicy, ttlFor, type TtlPolicy } from '../plugins/response-ca
 import type { CacheChain } from './cache/chain.ts';
 import type { TierName } from './cache/tier.ts';
 import type { DatabaseHandle } from './db/database.ts';
-import { exampleQuery } from './example-query.ts';
+import { graphiql } from './graphiql.ts';
 import type { FastPath } from './http/edge.ts';
 import { toYogaLogger, type Logger } from './logger.ts';
 import { withTimeout } from './resilience/timeout.ts';
@@ -138,7 +137,6 @@ export function createGateway({
     invalidate,
     ingestFlight: createFlightIngest({ db: database.db, stores: entities.stores, invalidate }),
   };
-  let graphiqlPage: string | undefined;
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     context: ({ request }) => createContext(contextDeps, auth.principalOf(request)),
@@ -150,10 +148,7 @@ export function createGateway({
     landingPage: false,
     // Liveness stays with Yoga; /health (below) reports the dependencies.
     healthCheckEndpoint: '/health/live',
-    graphiql: { title: 'Contrail', defaultQuery: exampleQuery },
-    // The page inlines GraphiQL's scripts and styles, so it works with no internet; it is
-    // 9 MB of text, rendered once.
-    renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
+    ...graphiql(),
     plugins: [
       auth,
       // Before the cache, which asks it to resolve hashes before it looks.

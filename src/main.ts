@@ -45,6 +45,34 @@ program
   .option('--batch <rows>', 'rows deleted per statement', wholeNumber, 1000)
   .action(async (options: { batch: number }) => (await import('./cli/cache.ts')).prune(options.batch));
 
+const portNumber = (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65535) throw new InvalidArgumentError('must be a port number from 0 (any free port) to 65535');
+  return number;
+};
+const nonNegative = (value: string) => {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new InvalidArgumentError('must be a number of 0 or more');
+  return number;
+};
+const share = (value: string) => {
+  const number = nonNegative(value);
+  if (number > 1) throw new InvalidArgumentError('must be a share from 0 to 1');
+  return number;
+};
+
+program
+  .command('sandbox')
+  .description('serve the simulated flight and weather upstreams on their own, and print the settings that point a gateway at them')
+  .option('--port <port>', 'port to listen on (0: any free one)', portNumber, 4100)
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('--latency-ms <ms>', 'mean time added before each answer (default: SANDBOX_LATENCY_MS)', nonNegative)
+  .option('--jitter-ms <ms>', 'latency varies uniformly by ± this much (default: SANDBOX_JITTER_MS)', nonNegative)
+  .option('--failure-rate <share>', 'share of calls answered 500 or 503, 0–1 (default: SANDBOX_FAILURE_RATE)', share)
+  .action(async (options: { port: number; host: string; latencyMs?: number; jitterMs?: number; failureRate?: number }) =>
+    (await import('./cli/sandbox.ts')).sandbox(options),
+  );
+
 program.parseAsync().catch((err: Error) => {
   // One line that says what to fix; the stack only when asked for.
   process.stderr.write(`contrail: ${err.message}\n`);

@@ -48,7 +48,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     // No upstream configured: the sandbox answers in its place, over HTTP like the real ones.
     const sandbox = flights.url && weather.url ? undefined : await startInProcessSandbox(database.db, { ...knobs, ...flightDates });
     if (sandbox) closers.push(() => sandbox.close());
-    const entities = await createEntities({
+    const entities = createEntities({
       config: {
         flights: { ...flights, url: flights.url ?? `${sandbox!.url}/v1`, key: flights.url ? flights.key : SANDBOX_ACCESS_KEY },
         weather: { ...weather, url: weather.url ?? sandbox!.url },

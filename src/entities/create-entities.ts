@@ -5,7 +5,7 @@ import { createBatchWriter, type BatchWriter } from '../history/batch-writer.ts'
 import { flightsOfRouteDays, latestFlights, recordFlights } from '../history/flights.ts';
 import { latestMetars, recordMetars } from '../history/weather.ts';
 import type { Logger } from '../logger.ts';
-import { createFlightSource } from '../sources/flights/source.ts';
+import { createFlightSource, type FlightSource } from '../sources/flights/source.ts';
 import type { FlightStatus } from '../sources/flights/types.ts';
 import { createHttpClient, type HttpClient, type UpstreamCall } from '../sources/http-client.ts';
 import { createWeatherSource } from '../sources/weather/source.ts';
@@ -55,7 +55,7 @@ export interface Entities {
  * The upstream sources, their entity caches in the tier chain, and the history every answer is
  * written to (in batches, off the request path): what resolvers reach through the loaders.
  */
-export async function createEntities({
+export function createEntities({
   config,
   db,
   cache,
@@ -65,8 +65,21 @@ export async function createEntities({
   db: Database;
   cache: CacheChain | undefined;
   logger: Logger;
-}): Promise<Entities> {
-  const zones = await airportZones(db);
+}): Entities {
+  // Read once, by the first flight call (one statement): a gateway that is never asked about
+  // flights never reads them.
+  let zones = new Map<string, string>();
+  let zonesRead: Promise<void> | undefined;
+  const zonesReady = () =>
+    (zonesRead ??= airportZones(db).then(
+      (read) => {
+        zones = read;
+      },
+      (err: Error) => {
+        zonesRead = undefined;
+        logger.warn({ err: err.message }, 'airport time zones not read: local times without a zone in the answer are dropped');
+      },
+    ));
   const writer = <T>(name: string, write: (batch: T[]) => Promise<void>) => createBatchWriter<T>({ name, write, logger });
   const callLog = writer<UpstreamCall>('api call log', async (batch) => {
     await db.insert(apiCallLog).values(batch);
@@ -82,7 +95,11 @@ export async function createEntities({
     );
   const flightsClient = client('flights', config.flights, ['access_key']);
   const weatherClient = client('weather', config.weather);
-  const flights = createFlightSource(flightsClient, config.flights.key ?? '', (iata) => zones.get(iata) ?? null);
+  const source = createFlightSource(flightsClient, config.flights.key ?? '', (iata) => zones.get(iata) ?? null);
+  const flights: FlightSource = {
+    byNumber: async (number, date) => (await zonesReady(), source.byNumber(number, date)),
+    byRoute: async (from, to, date) => (await zonesReady(), source.byRoute(from, to, date)),
+  };
   const weather = createWeatherSource(weatherClient, config.weather.batchSize ?? 100);
 
   const flightHistory = {

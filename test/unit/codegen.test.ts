@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import config from '../../codegen.ts';
 import { BenchDocument } from '../../schema/generated/graphql.ts';
 import { schema } from '../../schema/index.ts';
-import { exampleQuery } from '../../src/example-query.ts';
+import { exampleQuery } from '../../src/graphiql.ts';
 
 const root = new URL('../../', import.meta.url);
 const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
