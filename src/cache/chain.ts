@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import type { Invalidation } from './bus-message.ts';
 import type { InvalidationBus } from './bus.ts';
@@ -6,6 +6,7 @@ import { encodeEntry, type CacheEntry, type EncodedEntry } from './entry.ts';
 import { TierGuard } from './guard.ts';
 import { Loading } from './loading.ts';
 import type { MemoryTier } from './memory-tier.ts';
+import { Peers } from './peers.ts';
 import type { SharedTier, TierName } from './tier.ts';
 import type { CacheChainOptions, CacheHit, CacheStats, GetOrSetResult, SetOptions, TierCounters } from './types.ts';
 
@@ -31,14 +32,11 @@ export class CacheChain {
   private readonly shared: GuardedTier[];
   private readonly memoryCounters: TierCounters = { hits: 0, misses: 0, sets: 0 };
   private readonly loading: Loading;
-  private bus?: InvalidationBus;
-  // Publishing goes to Redis too: a frozen Redis must not hold writes up.
-  private readonly busGuard: TierGuard;
+  private readonly peers: Peers;
 
   constructor(private readonly options: CacheChainOptions) {
     this.memory = options.memory;
-    this.bus = options.bus;
-    this.busGuard = new TierGuard({ tier: 'redis', logger: options.logger, ...options.guard });
+    this.peers = new Peers(options.logger, options.guard, options.bus);
     this.loading = new Loading(this, options.logger);
     this.shared = options.shared.map((tier) => ({
       tier,
@@ -49,7 +47,7 @@ export class CacheChain {
 
   /** Attaches the bus after construction (the bus needs the chain's handlers). */
   attachBus(bus: InvalidationBus): void {
-    this.bus = bus;
+    this.peers.attach(bus);
   }
 
   /** What another instance said: forget keys, record tag invalidations (synchronously: the ack follows). */
@@ -142,7 +140,7 @@ export class CacheChain {
       }),
     );
     // Other instances may hold an older value of these keys in memory.
-    this.publish({ keys: encoded.map((e) => e.key) });
+    this.peers.publish({ keys: encoded.map((e) => e.key) });
   }
 
   async delete(keys: string | readonly string[]): Promise<void> {
@@ -151,7 +149,7 @@ export class CacheChain {
     await Promise.all(this.shared.map((level) => level.guard.run('delete', () => level.tier.delete(ks), undefined)));
     // Only then: a peer that dropped the key sooner could copy the old value back from Redis
     // (a key, unlike a tag, leaves no time behind to check it against).
-    await this.tellEveryInstance({ keys: ks });
+    await this.peers.tellEveryInstance({ keys: ks });
   }
 
   /**
@@ -170,7 +168,7 @@ export class CacheChain {
     // remembers the tag times in memory, and checks every shared-tier entry against them too.
     await Promise.all([
       ...this.shared.map((level) => level.guard.run('invalidateTags', () => level.tier.invalidateTags(tags, at, lifetime), undefined)),
-      this.tellEveryInstance({ tags: [...tags], at }),
+      this.peers.tellEveryInstance({ tags: [...tags], at }),
     ]);
   }
 
@@ -189,7 +187,7 @@ export class CacheChain {
     return {
       tiers,
       memory: { bytes: this.memory.bytes, entries: this.memory.entries },
-      bus: this.bus ? this.bus.stats() : null,
+      bus: this.peers.stats(),
       refreshes: { ...this.loading.refreshes },
     };
   }
@@ -203,7 +201,7 @@ export class CacheChain {
   }
 
   async close(): Promise<void> {
-    await this.bus?.close();
+    await this.peers.close();
     await Promise.all(this.shared.map((level) => level.tier.close()));
     await this.memory.close();
   }
@@ -259,40 +257,7 @@ export class CacheChain {
   /** Memory may only outlive a missed invalidation when a healthy bus would have told it. */
   private memoryTtlCap(): number {
     if (!this.shared.length) return Number.POSITIVE_INFINITY;
-    return this.bus?.healthy ? Number.POSITIVE_INFINITY : this.options.memorySafetyTtlMs;
-  }
-
-  /**
-   * Tells the other instances, without waiting: for writes, which change no truth — the shared
-   * tiers hold the new value, and the bus only shortens how long another memory keeps an older one.
-   */
-  private publish(message: Invalidation): void {
-    const bus = this.bus;
-    if (bus) void this.busGuard.run('publish', () => bus.publish(message), undefined);
-  }
-
-  /**
-   * Tells the other instances and waits until every one known to be alive (heard on the bus
-   * within three heartbeats) has applied it to its memory — or until the bus's ack timeout,
-   * then names the silent ones in a warning and counts it. The wait starts before the publish,
-   * so a frozen Redis holds it no longer than the larger of the tier timeout and the ack timeout.
-   */
-  private async tellEveryInstance(message: Invalidation): Promise<void> {
-    const bus = this.bus;
-    if (!bus) return;
-    const id = randomUUID();
-    const acks = bus.expectAcks(id);
-    // Nobody to wait for (no live peer, or the bus is down): as fast as before.
-    if (!acks.peers.length) return this.publish(message);
-    const sent = await this.busGuard.run('publish', () => bus.publish({ ...message, id }).then(() => true), false);
-    if (!sent) acks.abandon();
-    const silent = await acks.done;
-    if (silent.length) {
-      this.options.logger.warn(
-        { peers: silent, of: acks.peers.length, sent, tags: message.tags?.length ?? 0, keys: message.keys?.length ?? 0 },
-        'invalidation not acknowledged by every live instance in time: they may serve the old value until they receive it',
-      );
-    }
+    return this.peers.healthy ? Number.POSITIVE_INFINITY : this.options.memorySafetyTtlMs;
   }
 
   private entry<V>(value: V, { ttl, grace = 0, tags = [], createdAt = Date.now() }: SetOptions): CacheEntry<V> {
