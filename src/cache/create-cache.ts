@@ -58,7 +58,7 @@ export async function createCache({ config, logger, postgresUrl, singleInstance 
   const memory = new MemoryTier({ maxBytes: config.memoryMaxBytes, maxEntryBytes: config.memoryMaxEntryBytes, logger });
   const shared: SharedTier[] = [];
   const connectTimeoutMs = Math.max(config.tierTimeoutMs, 1000);
-  const redis = config.redis ? await createRedisTier({ ...config.redis, connectTimeoutMs, logger }) : undefined;
+  const redis = config.redis ? await createRedisTier({ ...config.redis, connectTimeoutMs, logger, keyPrefix: config.keyPrefix }) : undefined;
   if (redis) shared.push(redis.tier);
   const postgres = postgresUrl ? createPostgresTier({ url: postgresUrl, timeoutMs: config.tierTimeoutMs, logger }) : undefined;
   if (postgres) shared.push(postgres);

@@ -24,6 +24,11 @@ export interface RedisTierOptions {
   cluster?: boolean;
   connectTimeoutMs: number;
   logger: Logger;
+  /**
+   * The chain's key prefix: it names the newest-invalidation time (tags come prefixed already),
+   * so deployments sharing a Redis do not slow each other's reads. Default: none.
+   */
+  keyPrefix?: string;
 }
 
 // Raise the stored times only (the tag's, and the newest of all): two instances invalidating
@@ -59,11 +64,11 @@ export function createRedisConnection({ url, cluster, connectTimeoutMs, logger }
   return connection;
 }
 
-function redisTagStore(connection: RedisConnection): TagStore {
+function redisTagStore(connection: RedisConnection, keyPrefix: string): TagStore {
   // One hash slot for every tag key ({tags}), so MGET works on a cluster too. Tags arrive
   // prefixed by the chain.
   const tagKey = (tag: string) => `{tags}:${tag}`;
-  const latestKey = '{tags}#latest';
+  const latestKey = `{tags}:${keyPrefix}#latest`;
   return {
     async times(tags) {
       if (tags.length === 0) return [];
@@ -148,5 +153,5 @@ export async function createRedisTier(options: RedisTierOptions): Promise<{ tier
   });
   const keyv = sharedKeyv(adapter, 'redis', options.logger);
   const close = () => closeRedis(connection);
-  return { tier: new KeyvTier('redis', keyv, redisTagStore(connection), options.logger, close), connection };
+  return { tier: new KeyvTier('redis', keyv, redisTagStore(connection, options.keyPrefix ?? ''), options.logger, close), connection };
 }
