@@ -36,6 +36,8 @@ interface Miss {
   errors?: boolean;
   extensions?: boolean;
   tags?: string[];
+  /** Seconds the execution allowed the answer to be kept, below the operation's TTL. */
+  maxAge?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ interface Miss {
  */
 export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseCachePluginOptions<P>): ResponseCachePlugin {
   const core = createResponseCacheCore(options);
-  const { principalOf, tagsOf = () => undefined, resolveParams = async (params) => params } = options;
+  const { principalOf, tagsOf = () => undefined, maxAgeOf = () => undefined, resolveParams = async (params) => params } = options;
   const misses = new WeakMap<Request, Miss>();
   const parsedParams = new WeakMap<Request, unknown>();
   const noStore = new WeakSet<Request>();
@@ -108,6 +110,7 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
       miss.errors = Boolean(result.errors?.length);
       miss.extensions = Boolean(result.extensions && Object.keys(result.extensions).length);
       miss.tags = [...(tagsOf(context) ?? []), ...miss.decision.policy.types.map((t) => `type:${t}`)];
+      miss.maxAge = maxAgeOf(context);
     },
 
     async onResponse({ request, response, setResponse, fetchAPI }) {
@@ -117,14 +120,15 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
         return;
       }
       const json = /json/.test(response.headers.get('content-type') ?? '');
-      if (response.status !== 200 || !json || miss.errors || miss.extensions === undefined) {
+      if (response.status !== 200 || !json || miss.errors || miss.extensions === undefined || miss.maxAge === 0) {
         miss.settle?.(null);
         response.headers.set('cache-control', 'no-store');
         return;
       }
-      const stored = core.store(miss.decision, await response.text(), miss.tags ?? [], miss.startedAt);
+      const decision = miss.maxAge === undefined ? miss.decision : { ...miss.decision, ttlSeconds: Math.min(miss.decision.ttlSeconds, miss.maxAge) };
+      const stored = core.store(decision, await response.text(), miss.tags ?? [], miss.startedAt);
       miss.settle?.(stored);
-      const meta = { hit: false, tier: 'origin', ageSeconds: 0, ttlSeconds: miss.decision.ttlSeconds, scope: miss.decision.policy.scope, stale: false };
+      const meta = { hit: false, tier: 'origin', ageSeconds: 0, ttlSeconds: decision.ttlSeconds, scope: decision.policy.scope, stale: false };
       setResponse(toResponse(fetchAPI, core.answer(stored, meta, null, miss.extensions ? false : undefined)));
     },
   };

@@ -1,11 +1,12 @@
 import type { RouteRow } from '../drizzle/schema/index.ts';
 import type { Context } from '../src/context.ts';
 import type { Entity } from '../src/entities/entity-store.ts';
+import { secondsSince, usable } from './entity.ts';
 import { routeTag } from '../src/entities/flights.ts';
 import { parseFlightDate, parseFlightNumber } from '../src/sources/flights/flight-number.ts';
 import type { FlightStatus } from '../src/sources/flights/types.ts';
 import { utcToZonedWallClock } from '../src/sources/zoned-time.ts';
-import { badUserInput, upstreamUnavailable } from './errors.ts';
+import { badUserInput } from './errors.ts';
 import { paginate, type ConnectionArgs } from './pagination.ts';
 import { parseCode, quoted } from './validate.ts';
 
@@ -44,17 +45,12 @@ export function parseDateArg(argumentName: string, value: string, ctx: Context):
   return date;
 }
 
-function unwrap<V>(what: string, entity: Entity<V> | Error): Entity<V> {
-  if (entity instanceof Error) throw upstreamUnavailable(what);
-  return entity;
-}
-
 function view(entity: Entity<unknown>, flight: FlightStatus): FlightView {
   return { flight, source: entity.source, fetchedAt: entity.fetchedAt };
 }
 
 async function loadFlight(ctx: Context, number: string, date: string): Promise<FlightView | null> {
-  const entity = unwrap(`Flight ${number} on ${date}`, await ctx.loaders.flightStatus.load({ number, date }).catch((err: Error) => err));
+  const entity = usable(ctx, `Flight ${number} on ${date}`, await ctx.loaders.flightStatus.load({ number, date }).catch((err: Error) => err));
   const flight = entity.value;
   if (!flight) return null;
   if (!flight.codeshared) return view(entity, flight);
@@ -72,7 +68,7 @@ export function flight(_: unknown, args: { number: string; date: string }, ctx: 
 /** A route's operating flights of a day, each once, by scheduled departure. */
 async function routeDay(ctx: Context, from: string, to: string, date: string): Promise<FlightView[]> {
   ctx.cacheTags.add(routeTag(from, to));
-  const entity = unwrap(`Flights from ${from} to ${to} on ${date}`, await ctx.loaders.routeFlights.load({ from, to, date }).catch((err: Error) => err));
+  const entity = usable(ctx, `Flights from ${from} to ${to} on ${date}`, await ctx.loaders.routeFlights.load({ from, to, date }).catch((err: Error) => err));
   return (entity.value ?? [])
     .filter((f) => !f.codeshared)
     .sort((a, b) => (a.origin.scheduled?.getTime() ?? 0) - (b.origin.scheduled?.getTime() ?? 0) || a.number.localeCompare(b.number))
@@ -131,7 +127,7 @@ export function localTime(instant: Date | null, zone: string | null): string | n
 }
 
 /** Seconds since the upstream said it (0 for a fresh answer). */
-export const dataAge = ({ fetchedAt }: FlightView) => Math.max(0, Math.round((Date.now() - fetchedAt) / 1000));
+export const dataAge = ({ fetchedAt }: FlightView) => secondsSince(fetchedAt);
 
 export interface FlightStatusInput {
   number: string;

@@ -1,8 +1,9 @@
 import type { AirportRow } from '../drizzle/schema/index.ts';
 import type { Context } from '../src/context.ts';
 import type { Entity } from '../src/entities/entity-store.ts';
+import { secondsSince, usable } from './entity.ts';
 import type { Metar, Taf } from '../src/sources/weather/types.ts';
-import { badUserInput, upstreamUnavailable } from './errors.ts';
+import { badUserInput } from './errors.ts';
 import { quoted } from './validate.ts';
 
 /** A report as the schema resolves it: the report, and where it came from. */
@@ -14,22 +15,21 @@ export interface ReportView<R> {
 
 export const MAX_WEATHER_AIRPORTS = 100;
 
-async function report<R>(what: string, load: Promise<Entity<R>>): Promise<ReportView<R> | null> {
-  const entity = await load.catch((err: Error) => err);
-  if (entity instanceof Error) throw upstreamUnavailable(what);
+async function report<R>(ctx: Context, what: string, load: Promise<Entity<R>>): Promise<ReportView<R> | null> {
+  const entity = usable(ctx, what, await load.catch((err: Error) => err));
   return entity.value ? { report: entity.value, source: entity.source, fetchedAt: entity.fetchedAt } : null;
 }
 
 /** The airport's latest METAR; null when it has no ICAO code or its station reports none. */
 export function airportWeather(airport: AirportRow, _: unknown, ctx: Context): Promise<ReportView<Metar> | null> | null {
   const station = airport.icao?.trim();
-  return station ? report(`Weather at ${station}`, ctx.loaders.metar.load(station)) : null;
+  return station ? report(ctx, `Weather at ${station}`, ctx.loaders.metar.load(station)) : null;
 }
 
 /** The airport's current TAF; null when it has no ICAO code or its station issues none. */
 export function airportForecast(airport: AirportRow, _: unknown, ctx: Context): Promise<ReportView<Taf> | null> | null {
   const station = airport.icao?.trim();
-  return station ? report(`The forecast for ${station}`, ctx.loaders.taf.load(station)) : null;
+  return station ? report(ctx, `The forecast for ${station}`, ctx.loaders.taf.load(station)) : null;
 }
 
 /**
@@ -52,4 +52,4 @@ export async function weather(_: unknown, args: { airports: string[] }, ctx: Con
 }
 
 /** Seconds since the upstream said it. */
-export const reportAge = ({ fetchedAt }: ReportView<unknown>) => Math.max(0, Math.round((Date.now() - fetchedAt) / 1000));
+export const reportAge = ({ fetchedAt }: ReportView<unknown>) => secondsSince(fetchedAt);

@@ -20,6 +20,8 @@ export interface Context {
   flightDates: FlightDateWindow;
   /** Entities this request read (`Airport:3797`): the cache tags of its answer. */
   cacheTags: Set<string>;
+  /** Seconds its answer may be cached at most, when something it read says so (see limitCacheAge). */
+  cacheMaxAge: number | undefined;
   /**
    * What a write calls with the tags of what it changed, before it returns: every cached
    * answer carrying one of them, in every tier and instance, is unreadable once this resolves.
@@ -48,7 +50,13 @@ export function createContext({ db, catalog, stores, flightDates, invalidate, in
     catalog,
     flightDates,
     cacheTags: new Set(),
+    cacheMaxAge: undefined,
     invalidate,
     ingestFlight,
   };
+}
+
+/** Keeps the answer at most `seconds` in the response cache (the lowest limit wins). */
+export function limitCacheAge(ctx: Context, seconds: number): void {
+  ctx.cacheMaxAge = Math.min(ctx.cacheMaxAge ?? seconds, seconds);
 }

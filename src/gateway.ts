@@ -99,6 +99,7 @@ function responseCacheFor({
     ttlSeconds: (maxAge, viewer) => ttlFor(ttl, maxAge, viewer),
     ttlOverride: (type) => ttl.overrides[type],
     tagsOf: (context) => (context as Context).cacheTags,
+    maxAgeOf: (context) => (context as Context).cacheMaxAge,
     mayBypass: (viewer) => viewer.kind === 'admin' || viewer.kind === 'service',
     includeExtensions: settings?.extensions ?? true,
     onError: (err, operation) => logger.warn({ err: (err as Error).message, operation }, 'response cache call failed'),

@@ -35,6 +35,12 @@ export interface ResponseCacheOptions<P extends VerifiedPrincipal> {
   ttlOverride?: (typeName: string) => number | undefined;
   /** Entity tags recorded while executing (see tagEntities). Default: none. */
   tagsOf?: (context: unknown) => Iterable<string> | undefined;
+  /**
+   * The most seconds an answer may be kept, as its execution found out (an answer made from a
+   * stale or recorded copy should not outlive the outage by its type's whole maxAge); undefined
+   * for no cap, 0 for not at all.
+   */
+  maxAgeOf?: (context: unknown) => number | undefined;
   /** Who may skip the read with `Cache-Control: no-cache` or `?nocache=1`. Default: nobody. */
   mayBypass?: (principal: P) => boolean;
   /** Add `extensions.cache` to answers. Default: true. */

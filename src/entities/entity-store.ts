@@ -31,6 +31,12 @@ export interface EntityKind<K, V> {
 
 export type EntitySource = 'cache' | 'stale' | 'upstream' | 'history';
 
+/**
+ * How long an answer made from a stale or recorded entity may be cached: long enough to spare
+ * a failing upstream, short enough that answers recover soon after it does.
+ */
+export const DEGRADED_ANSWER_MAX_AGE_S = 30;
+
 export interface Entity<V> {
   value: V | null;
   /** Where it came from: `stale` is within grace, `history` is the persisted past. */
