@@ -15,13 +15,14 @@ import { prepareDatabase } from '../src/db/prepare.ts';
 import { measure, type LoadSpec, type PhaseResult } from './measure.ts';
 import { freePort, hasTaskset, pinSelf, startNode, type Started } from './processes.ts';
 import { runTierBench } from './tiers.ts';
+import { runUpstreamBench } from './upstream.ts';
 import { zipfSequence } from './zipf.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dataDir = process.env.CONTRAIL_DATA_DIR ?? path.resolve('.contrail/bench');
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-// BENCH_WORKLOADS=COLD,HOT runs only those phases (HOT, ZIPF, L2-HOT, COLD, BARE, YOGA); unset: all.
+// BENCH_WORKLOADS=COLD,HOT runs only those phases (HOT, ZIPF, L2-HOT, COLD, BARE, YOGA, UPSTREAM); unset: all.
 const workloads = process.env.BENCH_WORKLOADS?.split(',').map((name) => name.trim().toUpperCase());
 const runs = (name: string) => !workloads || workloads.includes(name);
 
@@ -185,7 +186,7 @@ async function httpBench() {
     await phases(server, 'yoga response-cache', [['HOT', spec(server.url, { body: hot })], ['ZIPF', spec(server.url, { bodies: zipfBodies })]], rows);
   }
 
-  console.table(
+  if (rows.length) console.table(
     rows.map((r) => ({
       target: r.target,
       workload: r.workload,
@@ -211,7 +212,18 @@ async function httpBench() {
   );
   if (Object.keys(ratios).length) console.log('ratios by CPU per request (× of bare: higher is better; yoga / gateway: how many times cheaper we are):');
   for (const [name, value] of Object.entries(ratios)) console.log(`  ${name}: ${value.toFixed(2)}`);
-  return { seconds, connections, rows, ratios };
+
+  // UPSTREAM: the calls the caches save against a sandbox with an upstream's latency.
+  const upstream = runs('UPSTREAM')
+    ? await runUpstreamBench({
+        database: loadConfig({ ...process.env, CONTRAIL_DATA_DIR: dataDir }).database,
+        startGateway: gateway,
+        keyPrefix,
+        connections,
+        requests: Number(process.env.BENCH_UPSTREAM_REQUESTS ?? 10_000),
+      })
+    : undefined;
+  return { seconds, connections, rows, ratios, upstream };
 }
 
 async function main() {

@@ -20,7 +20,7 @@ const catalog = createCatalog(database.db);
 const { flights, weather, flightDates, sandbox: knobs } = config.upstreams;
 const sandbox = await startInProcessSandbox(database.db, { ...knobs, ...flightDates });
 const logger = createLogger('warn');
-const entities = await createEntities({
+const entities = createEntities({
   config: { flights: { ...flights, url: `${sandbox.url}/v1`, key: SANDBOX_ACCESS_KEY }, weather: { ...weather, url: sandbox.url } },
   db: database.db,
   cache: undefined,

@@ -16,16 +16,24 @@ import * as types from './graphql.ts';
  */
 type Documents = {
     "query AirportName {\n  airport(iata: \"JFK\") {\n    name\n  }\n}": typeof types.AirportNameDocument,
+    "query AirportWeather($iata: String!) {\n  airport(iata: $iata) {\n    weather {\n      temperature\n      flightCategory\n    }\n  }\n}": typeof types.AirportWeatherDocument,
     "query AirportsNearHeathrow {\n  airports(near: {lat: 51.47, lon: -0.45, radiusKm: 50}, first: 3) {\n    edges {\n      node {\n        iata\n        name\n      }\n    }\n  }\n}": typeof types.AirportsNearHeathrowDocument,
     "query Bench($iata: String!) {\n  airport(iata: $iata) {\n    iata\n    name\n    city\n    latitude\n    longitude\n    routesFrom(first: 50) {\n      stops\n      equipment\n      airline {\n        iata\n        name\n        country {\n          name\n        }\n      }\n      destination {\n        iata\n        name\n        city\n        latitude\n        longitude\n      }\n    }\n  }\n}": typeof types.BenchDocument,
+    "query Departures($date: Date!) {\n  flights(from: \"JFK\", to: \"LHR\", date: $date, first: 3) {\n    edges {\n      node {\n        number\n        status\n        codeshares\n        scheduledDeparture\n        scheduledDepartureLocal\n        departureDelayMinutes\n        originWeather {\n          flightCategory\n          raw\n        }\n        destination {\n          weather {\n            temperature\n            wind {\n              speed\n              gust\n            }\n          }\n          forecast {\n            periods {\n              change\n              from\n              flightCategory\n            }\n          }\n        }\n      }\n    }\n  }\n}": typeof types.DeparturesDocument,
     "query Example($iata: String! = \"JFK\", $to: String = \"LHR\", $after: String) {\n  airport(iata: $iata) {\n    id\n    name\n    city\n    country {\n      name\n    }\n    timezone\n    routesFrom(first: 3) {\n      airline {\n        name\n      }\n      destination {\n        iata\n        name\n        city\n      }\n    }\n  }\n  routes(from: $iata, to: $to, first: 3, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        airline {\n          name\n        }\n        stops\n        equipment\n      }\n    }\n  }\n}": typeof types.ExampleDocument,
+    "query FlightSearch($from: String!, $to: String!, $date: Date!) {\n  flights(from: $from, to: $to, date: $date, first: 10) {\n    edges {\n      node {\n        number\n        status\n      }\n    }\n  }\n}": typeof types.FlightSearchDocument,
+    "query FlightStatus($number: String!, $date: Date!) {\n  flight(number: $number, date: $date) {\n    number\n    status\n    departureDelayMinutes\n    originWeather {\n      flightCategory\n    }\n    destinationWeather {\n      flightCategory\n    }\n  }\n}": typeof types.FlightStatusDocument,
     "query WhoAmI {\n  viewer {\n    kind\n    id\n  }\n}": typeof types.WhoAmIDocument,
 };
 const documents: Documents = {
     "query AirportName {\n  airport(iata: \"JFK\") {\n    name\n  }\n}": types.AirportNameDocument,
+    "query AirportWeather($iata: String!) {\n  airport(iata: $iata) {\n    weather {\n      temperature\n      flightCategory\n    }\n  }\n}": types.AirportWeatherDocument,
     "query AirportsNearHeathrow {\n  airports(near: {lat: 51.47, lon: -0.45, radiusKm: 50}, first: 3) {\n    edges {\n      node {\n        iata\n        name\n      }\n    }\n  }\n}": types.AirportsNearHeathrowDocument,
     "query Bench($iata: String!) {\n  airport(iata: $iata) {\n    iata\n    name\n    city\n    latitude\n    longitude\n    routesFrom(first: 50) {\n      stops\n      equipment\n      airline {\n        iata\n        name\n        country {\n          name\n        }\n      }\n      destination {\n        iata\n        name\n        city\n        latitude\n        longitude\n      }\n    }\n  }\n}": types.BenchDocument,
+    "query Departures($date: Date!) {\n  flights(from: \"JFK\", to: \"LHR\", date: $date, first: 3) {\n    edges {\n      node {\n        number\n        status\n        codeshares\n        scheduledDeparture\n        scheduledDepartureLocal\n        departureDelayMinutes\n        originWeather {\n          flightCategory\n          raw\n        }\n        destination {\n          weather {\n            temperature\n            wind {\n              speed\n              gust\n            }\n          }\n          forecast {\n            periods {\n              change\n              from\n              flightCategory\n            }\n          }\n        }\n      }\n    }\n  }\n}": types.DeparturesDocument,
     "query Example($iata: String! = \"JFK\", $to: String = \"LHR\", $after: String) {\n  airport(iata: $iata) {\n    id\n    name\n    city\n    country {\n      name\n    }\n    timezone\n    routesFrom(first: 3) {\n      airline {\n        name\n      }\n      destination {\n        iata\n        name\n        city\n      }\n    }\n  }\n  routes(from: $iata, to: $to, first: 3, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        airline {\n          name\n        }\n        stops\n        equipment\n      }\n    }\n  }\n}": types.ExampleDocument,
+    "query FlightSearch($from: String!, $to: String!, $date: Date!) {\n  flights(from: $from, to: $to, date: $date, first: 10) {\n    edges {\n      node {\n        number\n        status\n      }\n    }\n  }\n}": types.FlightSearchDocument,
+    "query FlightStatus($number: String!, $date: Date!) {\n  flight(number: $number, date: $date) {\n    number\n    status\n    departureDelayMinutes\n    originWeather {\n      flightCategory\n    }\n    destinationWeather {\n      flightCategory\n    }\n  }\n}": types.FlightStatusDocument,
     "query WhoAmI {\n  viewer {\n    kind\n    id\n  }\n}": types.WhoAmIDocument,
 };
 
@@ -33,6 +41,10 @@ const documents: Documents = {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query AirportName {\n  airport(iata: \"JFK\") {\n    name\n  }\n}"): typeof import('./graphql.ts').AirportNameDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AirportWeather($iata: String!) {\n  airport(iata: $iata) {\n    weather {\n      temperature\n      flightCategory\n    }\n  }\n}"): typeof import('./graphql.ts').AirportWeatherDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -44,7 +56,19 @@ export function graphql(source: "query Bench($iata: String!) {\n  airport(iata: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query Departures($date: Date!) {\n  flights(from: \"JFK\", to: \"LHR\", date: $date, first: 3) {\n    edges {\n      node {\n        number\n        status\n        codeshares\n        scheduledDeparture\n        scheduledDepartureLocal\n        departureDelayMinutes\n        originWeather {\n          flightCategory\n          raw\n        }\n        destination {\n          weather {\n            temperature\n            wind {\n              speed\n              gust\n            }\n          }\n          forecast {\n            periods {\n              change\n              from\n              flightCategory\n            }\n          }\n        }\n      }\n    }\n  }\n}"): typeof import('./graphql.ts').DeparturesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query Example($iata: String! = \"JFK\", $to: String = \"LHR\", $after: String) {\n  airport(iata: $iata) {\n    id\n    name\n    city\n    country {\n      name\n    }\n    timezone\n    routesFrom(first: 3) {\n      airline {\n        name\n      }\n      destination {\n        iata\n        name\n        city\n      }\n    }\n  }\n  routes(from: $iata, to: $to, first: 3, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        airline {\n          name\n        }\n        stops\n        equipment\n      }\n    }\n  }\n}"): typeof import('./graphql.ts').ExampleDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query FlightSearch($from: String!, $to: String!, $date: Date!) {\n  flights(from: $from, to: $to, date: $date, first: 10) {\n    edges {\n      node {\n        number\n        status\n      }\n    }\n  }\n}"): typeof import('./graphql.ts').FlightSearchDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query FlightStatus($number: String!, $date: Date!) {\n  flight(number: $number, date: $date) {\n    number\n    status\n    departureDelayMinutes\n    originWeather {\n      flightCategory\n    }\n    destinationWeather {\n      flightCategory\n    }\n  }\n}"): typeof import('./graphql.ts').FlightStatusDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -75,24 +75,37 @@ export type FlightStatus =
 
 /** A flight's status as a service pushes it: it replaces what the upstream said until the next change. */
 export type FlightStatusInput = {
+  /** Actual arrival. */
   actualArrival?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Actual departure. */
   actualDeparture?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Minutes late at the gate: 0 to 10080. */
   arrivalDelayMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Arrival gate, at most 10 characters. */
   arrivalGate?: InputMaybe<Scalars['String']['input']>;
+  /** Arrival terminal, at most 10 characters. */
   arrivalTerminal?: InputMaybe<Scalars['String']['input']>;
   /** Local date of departure at the origin. */
   date: Scalars['Date']['input'];
+  /** Minutes late leaving the gate: 0 to 10080. */
   departureDelayMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Estimated arrival. */
   estimatedArrival?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Estimated departure. */
   estimatedDeparture?: InputMaybe<Scalars['DateTime']['input']>;
   /** Origin IATA airport code. */
   from: Scalars['String']['input'];
+  /** Departure gate, at most 10 characters. */
   gate?: InputMaybe<Scalars['String']['input']>;
   /** IATA flight number, e.g. BA117. */
   number: Scalars['String']['input'];
+  /** Scheduled arrival (gate). */
   scheduledArrival?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Scheduled departure (gate), with its offset. */
   scheduledDeparture: Scalars['DateTime']['input'];
+  /** Where the flight is in its day. */
   status: FlightStatus;
+  /** Departure terminal, at most 10 characters. */
   terminal?: InputMaybe<Scalars['String']['input']>;
   /** Destination IATA airport code. */
   to: Scalars['String']['input'];
@@ -113,6 +126,13 @@ export type AirportNameQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type AirportNameQuery = { __typename?: 'Query', airport?: { __typename?: 'Airport', name: string } | null };
 
+export type AirportWeatherQueryVariables = Exact<{
+  iata: Scalars['String']['input'];
+}>;
+
+
+export type AirportWeatherQuery = { __typename?: 'Query', airport?: { __typename?: 'Airport', weather?: { __typename?: 'Weather', temperature?: number | null, flightCategory?: FlightCategory | null } | null } | null };
+
 export type AirportsNearHeathrowQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -125,6 +145,13 @@ export type BenchQueryVariables = Exact<{
 
 export type BenchQuery = { __typename?: 'Query', airport?: { __typename?: 'Airport', iata?: string | null, name: string, city?: string | null, latitude: number, longitude: number, routesFrom: Array<{ __typename?: 'Route', stops: number, equipment: Array<string>, airline?: { __typename?: 'Airline', iata?: string | null, name: string, country?: { __typename?: 'Country', name: string } | null } | null, destination?: { __typename?: 'Airport', iata?: string | null, name: string, city?: string | null, latitude: number, longitude: number } | null }> } | null };
 
+export type DeparturesQueryVariables = Exact<{
+  date: Scalars['Date']['input'];
+}>;
+
+
+export type DeparturesQuery = { __typename?: 'Query', flights: { __typename?: 'FlightConnection', edges: Array<{ __typename?: 'FlightEdge', node: { __typename?: 'Flight', number: string, status: FlightStatus, codeshares: Array<string>, scheduledDeparture?: unknown | null, scheduledDepartureLocal?: string | null, departureDelayMinutes?: number | null, originWeather?: { __typename?: 'Weather', flightCategory?: FlightCategory | null, raw: string } | null, destination?: { __typename?: 'Airport', weather?: { __typename?: 'Weather', temperature?: number | null, wind?: { __typename?: 'Wind', speed: number, gust?: number | null } | null } | null, forecast?: { __typename?: 'Forecast', periods: Array<{ __typename?: 'ForecastPeriod', change: string, from: unknown, flightCategory?: FlightCategory | null }> } | null } | null } }> } };
+
 export type ExampleQueryVariables = Exact<{
   iata?: Scalars['String']['input'];
   to?: InputMaybe<Scalars['String']['input']>;
@@ -133,6 +160,23 @@ export type ExampleQueryVariables = Exact<{
 
 
 export type ExampleQuery = { __typename?: 'Query', airport?: { __typename?: 'Airport', id: string, name: string, city?: string | null, timezone?: string | null, country?: { __typename?: 'Country', name: string } | null, routesFrom: Array<{ __typename?: 'Route', airline?: { __typename?: 'Airline', name: string } | null, destination?: { __typename?: 'Airport', iata?: string | null, name: string, city?: string | null } | null }> } | null, routes: { __typename?: 'RouteConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'RouteEdge', node: { __typename?: 'Route', id: string, stops: number, equipment: Array<string>, airline?: { __typename?: 'Airline', name: string } | null } }> } };
+
+export type FlightSearchQueryVariables = Exact<{
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
+  date: Scalars['Date']['input'];
+}>;
+
+
+export type FlightSearchQuery = { __typename?: 'Query', flights: { __typename?: 'FlightConnection', edges: Array<{ __typename?: 'FlightEdge', node: { __typename?: 'Flight', number: string, status: FlightStatus } }> } };
+
+export type FlightStatusQueryVariables = Exact<{
+  number: Scalars['String']['input'];
+  date: Scalars['Date']['input'];
+}>;
+
+
+export type FlightStatusQuery = { __typename?: 'Query', flight?: { __typename?: 'Flight', number: string, status: FlightStatus, departureDelayMinutes?: number | null, originWeather?: { __typename?: 'Weather', flightCategory?: FlightCategory | null } | null, destinationWeather?: { __typename?: 'Weather', flightCategory?: FlightCategory | null } | null } | null };
 
 export type WhoAmIQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -165,6 +209,16 @@ export const AirportNameDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"11ecf50593c17f5906bd92e8b90e1b638ea93d4dc3fb133d4481718f2f8874ff"}) as unknown as TypedDocumentString<AirportNameQuery, AirportNameQueryVariables>;
+export const AirportWeatherDocument = new TypedDocumentString(`
+    query AirportWeather($iata: String!) {
+  airport(iata: $iata) {
+    weather {
+      temperature
+      flightCategory
+    }
+  }
+}
+    `, {"hash":"98577441c5d562d8023c990ab9c2b027311f90d63d10cf5a8e96f1ca3e66f1ef"}) as unknown as TypedDocumentString<AirportWeatherQuery, AirportWeatherQueryVariables>;
 export const AirportsNearHeathrowDocument = new TypedDocumentString(`
     query AirportsNearHeathrow {
   airports(near: {lat: 51.47, lon: -0.45, radiusKm: 50}, first: 3) {
@@ -206,6 +260,42 @@ export const BenchDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"27fa8f84215a550288f48c8cc384e19a04d20745a037332b566ad72cbf7cd8a1"}) as unknown as TypedDocumentString<BenchQuery, BenchQueryVariables>;
+export const DeparturesDocument = new TypedDocumentString(`
+    query Departures($date: Date!) {
+  flights(from: "JFK", to: "LHR", date: $date, first: 3) {
+    edges {
+      node {
+        number
+        status
+        codeshares
+        scheduledDeparture
+        scheduledDepartureLocal
+        departureDelayMinutes
+        originWeather {
+          flightCategory
+          raw
+        }
+        destination {
+          weather {
+            temperature
+            wind {
+              speed
+              gust
+            }
+          }
+          forecast {
+            periods {
+              change
+              from
+              flightCategory
+            }
+          }
+        }
+      }
+    }
+  }
+}
+    `, {"hash":"5af15b289d27a9562b7e85e242966a3ffdb942d632529ca2db28cee3f2e490bb"}) as unknown as TypedDocumentString<DeparturesQuery, DeparturesQueryVariables>;
 export const ExampleDocument = new TypedDocumentString(`
     query Example($iata: String! = "JFK", $to: String = "LHR", $after: String) {
   airport(iata: $iata) {
@@ -245,6 +335,33 @@ export const ExampleDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"67b4137b4f269a2cf5bf435edd152b8500b1a72e6523a7efa335a778180f055d"}) as unknown as TypedDocumentString<ExampleQuery, ExampleQueryVariables>;
+export const FlightSearchDocument = new TypedDocumentString(`
+    query FlightSearch($from: String!, $to: String!, $date: Date!) {
+  flights(from: $from, to: $to, date: $date, first: 10) {
+    edges {
+      node {
+        number
+        status
+      }
+    }
+  }
+}
+    `, {"hash":"21692b4f70a3761659d7f8b78e7c8ca7bc1142c4b88494213b4a2221c6fcee6a"}) as unknown as TypedDocumentString<FlightSearchQuery, FlightSearchQueryVariables>;
+export const FlightStatusDocument = new TypedDocumentString(`
+    query FlightStatus($number: String!, $date: Date!) {
+  flight(number: $number, date: $date) {
+    number
+    status
+    departureDelayMinutes
+    originWeather {
+      flightCategory
+    }
+    destinationWeather {
+      flightCategory
+    }
+  }
+}
+    `, {"hash":"fab3cfea8599d3e872d8a51e1c9ee63e801284c82400aab29d916bfd45e2f0fd"}) as unknown as TypedDocumentString<FlightStatusQuery, FlightStatusQueryVariables>;
 export const WhoAmIDocument = new TypedDocumentString(`
     query WhoAmI {
   viewer {
