@@ -12,7 +12,7 @@ import { createWeatherSource } from '../sources/weather/source.ts';
 import type { Metar, Taf } from '../sources/weather/types.ts';
 import { airportZones } from '../sql/airports.ts';
 import { EntityStore } from './entity-store.ts';
-import { flightStatusKind, routeFlightsKind } from './flights.ts';
+import { flightStatusKind, routeFlightsKind, statusesOfDay } from './flights.ts';
 import { metarKind, tafKind } from './weather.ts';
 import type { FlightKey, RouteDayKey } from '../history/flights.ts';
 
@@ -121,10 +121,20 @@ export function createEntities({
   const flush = async () => {
     await Promise.all(writers.map((w) => w.flush()));
   };
+  const flight = new EntityStore(flightStatusKind(flights, flightHistory), cache, logger);
+  const routeFlights = new EntityStore(routeFlightsKind(flights, flightHistory), cache, logger);
+  // A route's day tells every flight's status on it, as fresh as a call for that flight would:
+  // cached per flight too, a status asked for next costs no call.
+  routeFlights.onFetched((answers, fetchedAt) =>
+    flight.putMany(
+      answers.flatMap(({ key, value }) => statusesOfDay(value ?? []).map((status) => ({ key: { number: status.number, date: key.date }, value: status }))),
+      fetchedAt,
+    ),
+  );
   return {
     stores: {
-      flight: new EntityStore(flightStatusKind(flights, flightHistory), cache, logger),
-      routeFlights: new EntityStore(routeFlightsKind(flights, flightHistory), cache, logger),
+      flight,
+      routeFlights,
       metar: new EntityStore(metarKind(weather, weatherHistory), cache, logger),
       taf: new EntityStore(tafKind(weather), cache, logger),
     },

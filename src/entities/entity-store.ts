@@ -23,6 +23,11 @@ export interface EntityKind<K, V> {
    * and Postgres keep JSON, in which instants are strings.
    */
   revive(value: unknown): V;
+  /**
+   * How long keys wait for other requests' keys before one upstream call takes them all (ms).
+   * For upstreams that answer many keys per call. Default: 0, call at once.
+   */
+  batchWindowMs?: number;
   /** Sees what the upstream answered, off the request path (history). Must not throw. */
   persist?(values: V[]): void;
   /** The newest persisted value of each key, for when the upstream cannot answer. */
@@ -48,6 +53,16 @@ export interface Entity<V> {
 /** Every answer the store gives: an entity, or why there is none. */
 export type EntityResult<V> = Entity<V> | Error;
 
+/** A key queued for the next upstream call, and how to answer its waiters. */
+interface Waiting<K, V> {
+  key: K;
+  id: string;
+  settle(result: EntityResult<V>): void;
+}
+
+/** Told of what one upstream call answered (after it is cached): derived entities go here. */
+export type FetchedListener<K, V> = (answers: { key: K; value: V | null }[], fetchedAt: number) => Promise<void>;
+
 /**
  * The entity cache of one kind, shared by every request of the process. Reads go through the
  * tier chain (so every instance shares what one fetched); what is missing is fetched in one
@@ -58,6 +73,9 @@ export type EntityResult<V> = Entity<V> | Error;
 export class EntityStore<K, V> {
   private readonly inflight = new Map<string, Promise<Entity<V>>>();
   private readonly refreshing = new Set<string>();
+  private queued: Waiting<K, V>[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly listeners: FetchedListener<K, V>[] = [];
   readonly counters = { hits: 0, stale: 0, fetched: 0, upstreamCalls: 0, fallbacks: 0, failures: 0 };
 
   constructor(
@@ -103,8 +121,24 @@ export class EntityStore<K, V> {
    * now: call it after invalidating the key's tags, so that it is the one readers see.
    */
   async put(key: K, value: V, fetchedAt = Date.now()): Promise<void> {
-    const id = this.kind.id(key);
-    await this.cache?.set(this.cacheKey(id), { value, fetchedAt }, { ttl: this.kind.ttlMs, grace: this.kind.graceMs, tags: this.kind.tags(key, value), createdAt: fetchedAt });
+    await this.putMany([{ key, value }], fetchedAt);
+  }
+
+  /** Calls `listener` with every upstream answer, once it is cached (e.g. to cache what it also tells). */
+  onFetched(listener: FetchedListener<K, V>): void {
+    this.listeners.push(listener);
+  }
+
+  /** Caches values another answer told (a route's day tells each flight's status), as fetched at `fetchedAt`. */
+  async putMany(items: { key: K; value: V }[], fetchedAt: number): Promise<void> {
+    if (!this.cache || !items.length) return;
+    await this.cache.setMany(
+      items.map(({ key, value }) => ({
+        key: this.cacheKey(this.kind.id(key)),
+        value: { value, fetchedAt },
+        options: { ttl: this.kind.ttlMs, grace: this.kind.graceMs, tags: this.kind.tags(key, value), createdAt: fetchedAt },
+      })),
+    );
   }
 
   /** The cached entity of a key, fresh or stale, without calling the upstream. */
@@ -129,17 +163,18 @@ export class EntityStore<K, V> {
   }
 
   /**
-   * One upstream call for `keys`, registered in the in-flight map per id before it starts, so
-   * that every request arriving meanwhile waits for it instead of calling again.
+   * Registers `keys` as being fetched — every request arriving meanwhile waits for them instead
+   * of calling again — and queues them for the next upstream call. A kind with a batch window
+   * collects keys from every request in that window into one call (many stations per METAR
+   * call, whichever requests asked); without one, the call starts now.
    */
   private fetchShared(keys: K[]): Map<string, Promise<Entity<V>>> {
-    const call = this.fetchAndStore(keys);
     const perId = new Map<string, Promise<Entity<V>>>();
     for (const key of keys) {
       const id = this.kind.id(key);
-      const one = call.then((results) => results.get(id)!).then((result) => {
-        if (result instanceof Error) throw result;
-        return result;
+      let settle!: Waiting<K, V>['settle'];
+      const one = new Promise<Entity<V>>((resolve, reject) => {
+        settle = (result) => (result instanceof Error ? reject(result) : resolve(result));
       });
       perId.set(id, one);
       this.inflight.set(id, one);
@@ -147,8 +182,28 @@ export class EntityStore<K, V> {
         if (this.inflight.get(id) === one) this.inflight.delete(id);
       };
       one.then(forget, forget);
+      this.queued.push({ key, id, settle });
     }
+    const window = this.kind.batchWindowMs ?? 0;
+    if (window <= 0) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), window);
     return perId;
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.queued;
+    this.queued = [];
+    if (!batch.length) return;
+    this.fetchAndStore(batch.map((waiting) => waiting.key)).then(
+      (results) => {
+        for (const waiting of batch) waiting.settle(results.get(waiting.id) ?? new Error(`${this.kind.name} ${waiting.id}: no answer`));
+      },
+      (err: Error) => {
+        for (const waiting of batch) waiting.settle(err);
+      },
+    );
   }
 
   private async fetchAndStore(keys: K[], { orHistory = true } = {}): Promise<Map<string, EntityResult<V>>> {
@@ -186,6 +241,15 @@ export class EntityStore<K, V> {
     if (persisted.length) this.kind.persist?.(persisted);
     // A failing cache costs the next request a call, never this one its answer.
     await this.cache?.setMany(entries).catch((err: Error) => this.logger.warn({ kind: this.kind.name, err: err.message }, 'entity cache write failed'));
+    const answered = keys.flatMap((key) => {
+      const value = answer.get(this.kind.id(key));
+      return value instanceof Error ? [] : [{ key, value: value ?? null }];
+    });
+    if (answered.length) {
+      await Promise.all(this.listeners.map((listener) => listener(answered, fetchedAt))).catch((err: Error) =>
+        this.logger.warn({ kind: this.kind.name, err: err.message }, 'deriving entities from an answer failed'),
+      );
+    }
     return results;
   }
 

@@ -62,3 +62,12 @@ export function routeFlightsKind(source: FlightSource, history: FlightHistory): 
     fallback: (keys) => history.routeDays(keys),
   };
 }
+
+/**
+ * What a route's day says about each flight on it: the record each number names (the
+ * operating one for its own number, the marketing one for a codeshare number).
+ */
+export function statusesOfDay(flights: FlightStatus[]): FlightStatus[] {
+  const numbers = [...new Set(flights.map((f) => f.number))];
+  return numbers.map((number) => recordOf(number, flights)!);
+}

@@ -31,6 +31,8 @@ export function metarKind(source: WeatherSource, history: WeatherHistory): Entit
   return {
     name: 'metar',
     id: (station) => station,
+    // Stations from every request of these few ms share one call.
+    batchWindowMs: 5,
     ttlMs: 900_000,
     graceMs: 30 * 60_000,
     tags: (station) => [weatherTag(station)],
@@ -46,6 +48,7 @@ export function tafKind(source: WeatherSource): EntityKind<string, Taf> {
   return {
     name: 'taf',
     id: (station) => station,
+    batchWindowMs: 5,
     ttlMs: 3_600_000,
     graceMs: 3 * 3_600_000,
     tags: (station) => [weatherTag(station)],
