@@ -100,7 +100,7 @@ export function createEntities({
     byNumber: async (number, date) => (await zonesReady(), source.byNumber(number, date)),
     byRoute: async (from, to, date) => (await zonesReady(), source.byRoute(from, to, date)),
   };
-  const weather = createWeatherSource(weatherClient, config.weather.batchSize ?? 100);
+  const weather = createWeatherSource(weatherClient, config.weather.batchSize ?? 100, (err) => logger.warn({ err: err.message }, 'weather report skipped'));
 
   const flightHistory = {
     record: (records: FlightStatus[]) => {

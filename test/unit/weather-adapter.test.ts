@@ -201,6 +201,15 @@ describe('reading a METAR body', () => {
     }
     expect(() => parseMetarBody([metarRecord({}), metarRecord({ icaoId: 'EGLL', obsTime: null })])).toThrow(/METAR record \[1\] \(EGLL\) of unknown shape: obsTime/);
   });
+
+  it('leaves out only the record it cannot read when told how to skip, so the other stations keep their weather', () => {
+    const skipped: string[] = [];
+    const metars = parseMetarBody([metarRecord({}), metarRecord({ icaoId: 'EGLL', obsTime: null }), metarRecord({ icaoId: 'LFPG' })], (err) => skipped.push(err.message));
+    expect(metars.map((m) => m.station)).toEqual(['KJFK', 'LFPG']);
+    expect(skipped).toEqual([expect.stringMatching(/METAR record \[1\] \(EGLL\) of unknown shape: obsTime/)]);
+    // A body that is not a list at all is still an error: nothing in it can be trusted.
+    expect(() => parseMetarBody({}, () => undefined)).toThrow(WeatherFormatError);
+  });
 });
 
 // KJFK, as written by the forecaster and as aviationweather.gov decodes it into `fcsts`.

@@ -56,28 +56,49 @@ export function batches(stations: readonly string[], size = AWC_BATCH_SIZE): str
  * has a report) is no METARs: pass null, undefined or "".
  * @throws WeatherFormatError for a body of any other shape.
  */
-export function parseMetarBody(body: unknown): Metar[] {
-  return records(body, wireMetar, 'METAR').map(toMetar);
+export function parseMetarBody(body: unknown, skip?: SkipRecord): Metar[] {
+  return decoded(records(body, wireMetar, 'METAR', skip), toMetar, 'METAR', skip);
 }
+
+/**
+ * Told of a record that could not be read, when one station's odd report should not cost
+ * every other station in the answer its weather. Without it, such a record throws.
+ */
+export type SkipRecord = (error: WeatherFormatError) => void;
 
 /**
  * A `/api/data/taf?format=json` body as TAFs; no content (204) is no TAFs.
  * @throws WeatherFormatError for a body of any other shape.
  */
-export function parseTafBody(body: unknown): Taf[] {
-  return records(body, wireTaf, 'TAF').map(toTaf);
+export function parseTafBody(body: unknown, skip?: SkipRecord): Taf[] {
+  return decoded(records(body, wireTaf, 'TAF', skip), toTaf, 'TAF', skip);
 }
 
-function records<T>(body: unknown, schema: z.ZodType<T>, kind: string): T[] {
+function decoded<W extends { icaoId: string }, T>(wire: W[], decode: (record: W) => T, kind: string, skip?: SkipRecord): T[] {
+  if (!skip) return wire.map(decode);
+  return wire.flatMap((record) => {
+    try {
+      return [decode(record)];
+    } catch (err) {
+      skip(new WeatherFormatError(`aviationweather.gov sent a ${kind} for ${record.icaoId} that could not be read: ${(err as Error).message}`));
+      return [];
+    }
+  });
+}
+
+function records<T>(body: unknown, schema: z.ZodType<T>, kind: string, skip?: SkipRecord): T[] {
   if (body === null || body === undefined || body === '') return [];
   if (!Array.isArray(body)) throw new WeatherFormatError(`aviationweather.gov sent a ${kind} body that is not a list: ${JSON.stringify(body).slice(0, 200)}`);
-  return body.map((record, index) => {
+  return body.flatMap((record, index) => {
     const parsed = schema.safeParse(record);
     if (!parsed.success) {
       const station = (record as { icaoId?: unknown } | null)?.icaoId;
       const where = typeof station === 'string' ? ` (${station})` : '';
-      throw new WeatherFormatError(`aviationweather.gov sent a ${kind} record [${index}]${where} of unknown shape: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const error = new WeatherFormatError(`aviationweather.gov sent a ${kind} record [${index}]${where} of unknown shape: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!skip) throw error;
+      skip(error);
+      return [];
     }
-    return parsed.data;
+    return [parsed.data];
   });
 }

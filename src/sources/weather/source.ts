@@ -1,5 +1,5 @@
 import type { HttpClient } from '../http-client.ts';
-import { batches, metarQuery, parseMetarBody, parseTafBody, tafQuery } from './aviationweather.ts';
+import { batches, metarQuery, parseMetarBody, parseTafBody, tafQuery, type SkipRecord } from './aviationweather.ts';
 import type { Metar, Taf } from './types.ts';
 
 export interface WeatherSource {
@@ -9,10 +9,14 @@ export interface WeatherSource {
   tafs(stations: readonly string[]): Promise<Taf[]>;
 }
 
-/** Weather from aviationweather.gov's Data API: many stations per call, `batchSize` at most. */
-export function createWeatherSource(http: HttpClient, batchSize: number): WeatherSource {
-  async function fetchAll<T>(stations: readonly string[], path: string, query: (ids: string[]) => Record<string, string>, parse: (body: unknown) => T[]) {
-    const answers = await Promise.all(batches(stations, batchSize).map(async (ids) => parse((await http.get(path, query(ids))).body)));
+/**
+ * Weather from aviationweather.gov's Data API: many stations per call, `batchSize` at most. A
+ * record that cannot be read is told to `skipped` and left out (its station answers as having
+ * no report), so one odd report never costs the other stations theirs.
+ */
+export function createWeatherSource(http: HttpClient, batchSize: number, skipped: SkipRecord): WeatherSource {
+  async function fetchAll<T>(stations: readonly string[], path: string, query: (ids: string[]) => Record<string, string>, parse: (body: unknown, skip: SkipRecord) => T[]) {
+    const answers = await Promise.all(batches(stations, batchSize).map(async (ids) => parse((await http.get(path, query(ids))).body, skipped)));
     return answers.flat();
   }
   return {
