@@ -10,11 +10,21 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
-    // Seeding once in the global setup takes a while; tests themselves are quick.
+    // The first run seeds a PGlite dump (cached afterwards) and, for integration, a Postgres
+    // template; tests themselves are quick.
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // `npm test` runs both; `npx vitest --project unit` needs neither Redis nor Postgres.
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], globalSetup: ['test/global-setup/unit.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/global-setup/integration.ts'] },
+      },
+    ],
   },
 });

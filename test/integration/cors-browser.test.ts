@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { uniquePrefix } from '../helpers/cache.ts';
 import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
-import { testJwtSecret } from '../helpers/gateway.ts';
+import { graphql, testJwtSecret } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -143,21 +143,17 @@ describe.skipIf(!hasPostgres)('CORS headers on every kind of answer', () => {
     await database?.close();
   });
 
-  const ask = (init: RequestInit & { headers?: Record<string, string> }, url = running.url) =>
-    fetch(url, { ...init, headers: { origin, ...init.headers } });
-  const post = (body: string, headers: Record<string, string> = {}) => ask({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-
   it('the same headers on a miss, a fast-path hit, a 304, a GET hit, an error, a 401 and a 413', async () => {
-    const body = JSON.stringify({ query: '{ airport(iata: "BCN") { iata } }' });
-    const miss = await post(body);
-    const hit = await post(body);
-    const notModified = await post(body, { 'if-none-match': hit.headers.get('etag')! });
-    const getUrl = `${running.url}?query=${encodeURIComponent('{ airport(iata: "MAD") { iata } }')}`;
-    await ask({}, getUrl);
-    const getHit = await ask({}, getUrl);
-    const invalid = await post(JSON.stringify({ query: '{ nope }' }));
-    const unauthenticated = await post(body, { authorization: 'Bearer nonsense' });
-    const tooLarge = await post(JSON.stringify({ query: `{ airport(iata: "BCN") { iata } } # ${'x'.repeat(2000)}` }));
+    const bcn = '{ airport(iata: "BCN") { iata } }';
+    const mad = '{ airport(iata: "MAD") { iata } }';
+    const miss = await graphql(running.url, bcn, { headers: { origin } });
+    const hit = await graphql(running.url, bcn, { headers: { origin } });
+    const notModified = await graphql(running.url, bcn, { headers: { origin, 'if-none-match': hit.headers.get('etag')! } });
+    await graphql(running.url, mad, { method: 'GET', headers: { origin } });
+    const getHit = await graphql(running.url, mad, { method: 'GET', headers: { origin } });
+    const invalid = await graphql(running.url, '{ nope }', { headers: { origin } });
+    const unauthenticated = await graphql(running.url, bcn, { headers: { origin, authorization: 'Bearer nonsense' } });
+    const tooLarge = await graphql(running.url, `${bcn} # ${'x'.repeat(2000)}`, { headers: { origin } });
     expect([miss, hit, notModified, getHit, invalid, unauthenticated, tooLarge].map((r) => r.status)).toEqual([200, 200, 304, 200, 200, 401, 413]);
     for (const response of [miss, hit, notModified, getHit, invalid, unauthenticated, tooLarge]) {
       expect(response.headers.get('access-control-allow-origin')).toBe('*');
@@ -174,7 +170,10 @@ describe.skipIf(!hasPostgres)('CORS headers on every kind of answer', () => {
   });
 
   it('answers a preflight with what a page may send', async () => {
-    const preflight = await ask({ method: 'OPTIONS', headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    const preflight = await fetch(running.url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
     expect(preflight.status).toBe(204);
     expect(Object.fromEntries([...preflight.headers].filter(([name]) => name.startsWith('access-control-')))).toEqual({
       'access-control-allow-origin': '*',

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createCache, type Cache } from '../../src/cache/create-cache.ts';
 import { cachePostgresUrl } from '../../src/db/cache-url.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -18,7 +18,8 @@ import { claimDataDir } from '../../src/db/owner.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { testLogger } from '../helpers/databases.ts';
-import { testGateway } from '../helpers/gateway.ts';
+import { graphql, testGateway } from '../helpers/gateway.ts';
+import { advanceClock } from '../helpers/clock.ts';
 import { freePort } from '../helpers/servers.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -38,11 +39,6 @@ const serverEnv = (dir: string, env: Record<string, string> = {}) => ({ CONTRAIL
 /** `contrail <args>` as a user would run it, on `dir`. */
 function contrail(args: string[], dir: string, env: Record<string, string> = {}) {
   return promisify(execFile)('node', ['src/contrail.mjs', ...args], { cwd: root, env: { ...process.env, CONTRAIL_DATA_DIR: dir, LOG_LEVEL: 'info', ...env } });
-}
-
-async function post(url: string, query: string, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: unknown[]; extensions?: { cache?: { tier: string } } } };
 }
 
 function recordingLogger() {
@@ -117,16 +113,16 @@ describe('the embedded database has one owner, and the CLI goes through it while
     // However long the seed takes, the warmed entry stays in memory (no safety cap to outlive).
     const server = await serve(dir, { CACHE_MEMORY_SAFETY_TTL_MS: '600000' });
     const jfk = '{ airport(iata: "JFK") { name } }';
-    await post(server.url, jfk);
+    await graphql(server.url, jfk);
 
     let seeding = true;
     const seed = contrail(['seed'], dir).finally(() => (seeding = false));
     const hits: { tier?: string; ms: number }[] = [];
     // A miss while the seed's transaction runs: it waits its turn, then answers.
-    const miss = sleep(1000).then(() => post(server.url, '{ airport(iata: "CDG") { name } }'));
+    const miss = sleep(1000).then(() => graphql(server.url, '{ airport(iata: "CDG") { name } }'));
     while (seeding) {
       const started = performance.now();
-      const { body } = await post(server.url, jfk);
+      const { body } = await graphql(server.url, jfk);
       hits.push({ tier: body.extensions?.cache?.tier, ms: performance.now() - started });
       await sleep(100);
     }
@@ -141,8 +137,8 @@ describe('the embedded database has one owner, and the CLI goes through it while
     expect(existsSync(lockPath(dir))).toBe(false);
 
     const restarted = await serve(dir);
-    expect((await post(restarted.url, '{ airport(iata: "LHR") { name } }')).body.data.airport.name).toBe('London Heathrow Airport');
-    expect((await post(restarted.url, '{ viewer { kind } }', { 'x-api-key': key })).body.data).toEqual({ viewer: { kind: 'partner' } });
+    expect((await graphql(restarted.url, '{ airport(iata: "LHR") { name } }')).body.data.airport.name).toBe('London Heathrow Airport');
+    expect((await graphql(restarted.url, '{ viewer { kind } }', { headers: { 'x-api-key': key } })).body.data).toEqual({ viewer: { kind: 'partner' } });
     await restarted.close();
 
     // With nobody serving, the CLI opens the folder itself, and leaves no lock behind.
@@ -154,12 +150,13 @@ describe('the embedded database has one owner, and the CLI goes through it while
     const dir = seededFolder();
     const server = await serve(dir, { API_KEY_CACHE_MS: '200' });
     const key = (await contrail(['partner', 'create', 'SkyTravel'], dir)).stdout.trim();
-    const viewer = await post(server.url, '{ viewer { kind } }', { 'x-api-key': key });
+    const viewer = await graphql(server.url, '{ viewer { kind } }', { headers: { 'x-api-key': key } });
     expect(viewer).toMatchObject({ status: 200, body: { data: { viewer: { kind: 'partner' } } } });
 
     await contrail(['partner', 'revoke', 'SkyTravel'], dir);
+    // Waited out: the key cache (an lru-cache TTL) keeps its own time, which fake timers do not move.
     await sleep(200);
-    expect((await post(server.url, '{ viewer { kind } }', { 'x-api-key': key })).status).toBe(401);
+    expect((await graphql(server.url, '{ viewer { kind } }', { headers: { 'x-api-key': key } })).status).toBe(401);
   });
 
   it('refuses a second server on the folder with a message naming the first, which keeps serving', async () => {
@@ -177,7 +174,7 @@ describe('the embedded database has one owner, and the CLI goes through it while
     const second = contrail(['serve'], dir, { PORT: '0', HOST: '127.0.0.1' });
     await expect(second).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^contrail: [^\n]*another Contrail \(pid \d+, [^\n]*\n$/) });
 
-    expect((await post(first.url, '{ airport(iata: "LHR") { name } }')).body.data.airport.name).toBe('London Heathrow Airport');
+    expect((await graphql(first.url, '{ airport(iata: "LHR") { name } }')).body.data.airport.name).toBe('London Heathrow Airport');
     expect(readLock(dir)).toEqual(holder);
   });
 
@@ -185,7 +182,7 @@ describe('the embedded database has one owner, and the CLI goes through it while
     const dir = seededFolder();
     const server = await serve(dir);
     const jfk = '{ airport(iata: "JFK") { name } }';
-    await post(server.url, jfk);
+    await graphql(server.url, jfk);
 
     const client = new pg.Client({ connectionString: (readLock(dir) as LockHolder).url });
     client.on('error', () => undefined);
@@ -196,7 +193,7 @@ describe('the embedded database has one owner, and the CLI goes through it while
     await sleep(100);
 
     const hitStarted = performance.now();
-    const hit = await post(server.url, jfk);
+    const hit = await graphql(server.url, jfk);
     const hitMs = performance.now() - hitStarted;
     const hitDone = performance.now() - started;
     expect(hit.body.extensions?.cache?.tier).toBe('memory');
@@ -276,14 +273,14 @@ describe('the lock of an embedded data folder', () => {
     // The gateway over the owner's socket, as openDatabase builds it.
     const database = postgresDatabase(new pg.Pool({ connectionString: claim.url, max: 2 }), { logger });
     closers.push(() => database.close());
-    const { query } = testGateway(database);
-    expect((await query('{ airport(iata: "LHR") { name } }')).data).toEqual({ airport: { name: 'London Heathrow Airport' } });
+    const gateway = testGateway(database);
+    expect((await graphql(gateway, '{ airport(iata: "LHR") { name } }')).body.data).toEqual({ airport: { name: 'London Heathrow Airport' } });
 
     await claim.thread.terminate();
     await until(() => !existsSync(lockPath(dir)));
     expect(messages()).toContain('the embedded database stopped: every query fails until Contrail restarts');
-    const after = await query('{ airport(iata: "CDG") { name } }');
-    expect(after).toMatchObject({ data: { airport: null }, errors: [{ message: 'Unexpected error.' }] });
+    const after = await graphql(gateway, '{ airport(iata: "CDG") { name } }');
+    expect(after.body).toMatchObject({ data: { airport: null }, errors: [{ message: 'Unexpected error.' }] });
 
     const reopened = await open(dir);
     await reopened.ping();
@@ -345,9 +342,13 @@ describe('the memory tier in front of the embedded database', () => {
 
     await alone.chain.set('alone', 1, { ttl: 60_000 });
     await sharing.chain.set('sharing', 2, { ttl: 60_000 });
-    await sleep(600);
-    expect(await alone.chain.get('alone')).toMatchObject({ value: 1, tier: 'memory' });
-    // Capped at 300 ms: gone from memory, found in the Postgres tier.
-    expect(await sharing.chain.get('sharing')).toMatchObject({ value: 2, tier: 'postgres' });
+    try {
+      advanceClock(600);
+      expect(await alone.chain.get('alone')).toMatchObject({ value: 1, tier: 'memory' });
+      // Capped at 300 ms: gone from memory, found in the Postgres tier.
+      expect(await sharing.chain.get('sharing')).toMatchObject({ value: 2, tier: 'postgres' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

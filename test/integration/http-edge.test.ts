@@ -5,7 +5,7 @@ import { createEdgeServer, type EdgeGateway, type HttpEdgeOptions } from '../../
 import { createLogger } from '../../src/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
-import { testJwtSecret } from '../helpers/gateway.ts';
+import { graphql, testJwtSecret } from '../helpers/gateway.ts';
 
 interface RawResponse {
   status: number;
@@ -365,34 +365,26 @@ for (const responseCache of ['on', 'off'] as const) {
     });
 
     it(`answers a POST miss, then the same POST ${responseCache === 'on' ? 'from the cache' : 'again'}`, async () => {
-      const ask = () => fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: airportQuery }) });
-      const miss = await ask();
-      const missBody = await miss.json();
-      expect({ status: miss.status, data: missBody.data }).toEqual({ status: 200, data: { airport: { iata: 'SEA', name: 'Seattle Tacoma International Airport' } } });
-      const again = await ask();
-      const againBody = await again.json();
-      expect(againBody.data).toEqual(missBody.data);
-      expect(againBody.extensions?.cache?.hit).toBe(responseCache === 'on' ? true : undefined);
+      const miss = await graphql(server.url, airportQuery);
+      expect({ status: miss.status, data: miss.body.data }).toEqual({ status: 200, data: { airport: { iata: 'SEA', name: 'Seattle Tacoma International Airport' } } });
+      const again = await graphql(server.url, airportQuery);
+      expect(again.body.data).toEqual(miss.body.data);
+      expect(again.body.extensions?.cache?.hit).toBe(responseCache === 'on' ? true : undefined);
     });
 
     it('answers a GET query', async () => {
-      const response = await fetch(`${server.url}?query=${encodeURIComponent(airportQuery)}`);
-      expect({ status: response.status, body: await response.json() }).toMatchObject({ status: 200, body: { data: { airport: { iata: 'SEA' } } } });
+      expect(await graphql(server.url, airportQuery, { method: 'GET' })).toMatchObject({ status: 200, body: { data: { airport: { iata: 'SEA' } } } });
     });
 
     it('streams a query asked for as text/event-stream', async () => {
-      const response = await fetch(server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ query: airportQuery }),
-      });
+      const response = await graphql(server.url, airportQuery, { headers: { accept: 'text/event-stream' } });
       // Streamed as it is produced: no length known up front.
       expect({ status: response.status, type: response.headers.get('content-type'), length: response.headers.get('content-length') }).toEqual({
         status: 200,
         type: 'text/event-stream',
         length: null,
       });
-      const text = await response.text();
+      const { text } = response;
       expect(text).toContain('event: next\ndata: {"data":{"airport":{"iata":"SEA"');
       expect(text).toContain('event: complete');
     });

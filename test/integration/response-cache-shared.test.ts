@@ -6,17 +6,12 @@ import { startServer, type RunningServer } from '../../src/server.ts';
 import { busProbe } from '../helpers/bus-probe.ts';
 import { hasRedis, redisUrl, sleep, uniquePrefix } from '../helpers/cache.ts';
 import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
-import { testJwtSecret } from '../helpers/gateway.ts';
+import { graphql, testJwtSecret } from '../helpers/gateway.ts';
 import { freePort, missingServer, ownRedis, type OwnedRedis } from '../helpers/servers.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const airportQuery = 'query Airport($iata: String!) { airport(iata: $iata) { iata name } }';
-
-async function ask(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, body: await response.json() };
-}
 
 /** `contrail serve` in a process of its own. */
 async function serveInAnotherProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
@@ -63,18 +58,18 @@ describe.skipIf(!hasRedis || !hasPostgres)('two gateway processes sharing Redis 
   });
 
   it('a correction made through one gateway is what the other serves next', async () => {
-    const cached = await ask(other.url, airportQuery, { iata: 'SEA' });
-    expect((await ask(other.url, airportQuery, { iata: 'SEA' })).body.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
-    expect((await ask(local.url, airportQuery, { iata: 'SEA' })).body.extensions.cache).toMatchObject({ hit: true, tier: 'redis' });
+    const cached = await graphql(other.url, airportQuery, { variables: { iata: 'SEA' } });
+    expect((await graphql(other.url, airportQuery, { variables: { iata: 'SEA' } })).body.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
+    expect((await graphql(local.url, airportQuery, { variables: { iata: 'SEA' } })).body.extensions.cache).toMatchObject({ hit: true, tier: 'redis' });
 
     const admin = bearer(await token({ sub: 'ops', role: 'admin' }));
     const mutation = 'mutation { updateAirport(iata: "SEA", input: { city: "Seattle–Tacoma" }) { city } }';
-    expect((await ask(local.url, mutation, {}, admin)).body.data.updateAirport.city).toBe('Seattle–Tacoma');
+    expect((await graphql(local.url, mutation, { headers: admin })).body.data.updateAirport.city).toBe('Seattle–Tacoma');
 
     await sleep(100);
-    const fresh = await ask(other.url, 'query Airport($iata: String!) { airport(iata: $iata) { iata name city } }', { iata: 'SEA' });
+    const fresh = await graphql(other.url, 'query Airport($iata: String!) { airport(iata: $iata) { iata name city } }', { variables: { iata: 'SEA' } });
     expect(fresh.body.data.airport.city).toBe('Seattle–Tacoma');
-    const same = await ask(other.url, airportQuery, { iata: 'SEA' });
+    const same = await graphql(other.url, airportQuery, { variables: { iata: 'SEA' } });
     expect(same.body.extensions.cache.hit).toBe(false);
     expect(same.body.data).toEqual(cached.body.data);
   });
@@ -85,13 +80,13 @@ describe.skipIf(!hasRedis || !hasPostgres)('two gateway processes sharing Redis 
     const served: string[] = [];
     for (let round = 0; round < 10; round++) {
       // The other gateway holds the current answer in its memory.
-      await ask(other.url, cityOf, { iata: 'PDX' });
-      expect((await ask(other.url, cityOf, { iata: 'PDX' })).body.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
+      await graphql(other.url, cityOf, { variables: { iata: 'PDX' } });
+      expect((await graphql(other.url, cityOf, { variables: { iata: 'PDX' } })).body.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
 
       const city = `Portland ${round}`;
       const mutation = `mutation { updateAirport(iata: "PDX", input: { city: "${city}" }) { city } }`;
-      expect((await ask(local.url, mutation, {}, admin)).body.data.updateAirport.city).toBe(city);
-      served.push((await ask(other.url, cityOf, { iata: 'PDX' })).body.data.airport.city);
+      expect((await graphql(local.url, mutation, { headers: admin })).body.data.updateAirport.city).toBe(city);
+      served.push((await graphql(other.url, cityOf, { variables: { iata: 'PDX' } })).body.data.airport.city);
     }
     expect(served).toEqual(Array.from({ length: 10 }, (_, round) => `Portland ${round}`));
   });
@@ -115,19 +110,13 @@ describe.skipIf(!hasRedis || !hasPostgres)('hits answered on node:http before Yo
   });
 
   it('answers a hit with the same bytes, headers and 304 the plugin would', async () => {
-    const miss = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: airportQuery, variables: { iata: 'LAX' } }) });
-    const missBody = await miss.json();
-    const hit = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: airportQuery, variables: { iata: 'LAX' } }) });
-    const hitBody = await hit.json();
-    expect(hitBody.data).toEqual(missBody.data);
-    expect(hitBody.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
+    const miss = await graphql(server.url, airportQuery, { variables: { iata: 'LAX' } });
+    const hit = await graphql(server.url, airportQuery, { variables: { iata: 'LAX' } });
+    expect(hit.body.data).toEqual(miss.body.data);
+    expect(hit.body.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
     expect(hit.headers.get('etag')).toBe(miss.headers.get('etag'));
     expect(hit.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
-    const notModified = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'if-none-match': hit.headers.get('etag')! },
-      body: JSON.stringify({ query: airportQuery, variables: { iata: 'LAX' } }),
-    });
+    const notModified = await graphql(server.url, airportQuery, { variables: { iata: 'LAX' }, headers: { 'if-none-match': hit.headers.get('etag')! } });
     expect(notModified.status).toBe(304);
   });
 
@@ -135,16 +124,16 @@ describe.skipIf(!hasRedis || !hasPostgres)('hits answered on node:http before Yo
     const alice = bearer(await token({ sub: 'alice' }));
     const bob = bearer(await token({ sub: 'bob' }));
     for (let i = 0; i < 2; i++) {
-      expect((await ask(server.url, '{ viewer { id } }', {}, alice)).body.data.viewer.id).toBe('alice');
-      expect((await ask(server.url, '{ viewer { id } }', {}, bob)).body.data.viewer.id).toBe('bob');
+      expect((await graphql(server.url, '{ viewer { id } }', { headers: alice })).body.data.viewer.id).toBe('alice');
+      expect((await graphql(server.url, '{ viewer { id } }', { headers: bob })).body.data.viewer.id).toBe('bob');
     }
-    const forged = await ask(server.url, '{ viewer { id } }', {}, bearer(await token({ sub: 'alice' }, { secret: 'z'.repeat(40) })));
+    const forged = await graphql(server.url, '{ viewer { id } }', { headers: bearer(await token({ sub: 'alice' }, { secret: 'z'.repeat(40) })) });
     expect(forged.status).toBe(401);
     const garbage = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
     expect(garbage.status).toBe(400);
-    const huge = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ ${'a '.repeat(600_000)}}` }) });
+    const huge = await graphql(server.url, `{ ${'a '.repeat(600_000)}}`);
     expect(huge.status).toBe(413);
-    expect((await huge.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(huge.body.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
 
@@ -168,10 +157,10 @@ describe.skipIf(missingServer('redis') || !hasPostgres)('a gateway whose Redis s
   });
 
   it('keeps answering from memory and Postgres, and no error reaches the client', async () => {
-    await ask(server.url, airportQuery, { iata: 'DEN' });
+    await graphql(server.url, airportQuery, { variables: { iata: 'DEN' } });
     await redis.kill();
     for (const iata of ['DEN', 'DEN', 'ORD', 'ORD', 'ATL', 'MIA', 'DEN']) {
-      const { status, body } = await ask(server.url, airportQuery, { iata });
+      const { status, body } = await graphql(server.url, airportQuery, { variables: { iata } });
       expect(status).toBe(200);
       expect(body.errors).toBeUndefined();
       expect(body.data.airport.iata).toBe(iata);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
-import { createCallLogWriter, type CallLogWriterOptions } from '../../src/sources/call-log-writer.ts';
+import { createBatchWriter, type BatchWriterOptions } from '../../src/history/batch-writer.ts';
 import type { UpstreamCall } from '../../src/sources/http-client.ts';
 
 beforeEach(() => {
@@ -13,12 +13,13 @@ afterEach(() => {
 const call = (i: number): UpstreamCall => ({ source: 's', endpoint: `/c${i}`, status: 200, latencyMs: 1, ok: true, cost: 0, at: new Date(0) });
 
 /** A writer whose writes are recorded as lists of endpoints; `hold` keeps each write pending until released. */
-function writer(options: Partial<CallLogWriterOptions> & { hold?: boolean } = {}) {
+function writer(options: Partial<BatchWriterOptions<UpstreamCall>> & { hold?: boolean } = {}) {
   const batches: string[][] = [];
   const pending: (() => void)[] = [];
   const warnings: string[] = [];
   const logger = createLogger('warn', { write: (line: string) => warnings.push(JSON.parse(line).msg) });
-  const log = createCallLogWriter({
+  const log = createBatchWriter<UpstreamCall>({
+    name: 'api call log',
     logger,
     batchSize: 3,
     flushIntervalMs: 1000,
@@ -35,7 +36,7 @@ function writer(options: Partial<CallLogWriterOptions> & { hold?: boolean } = {}
   return { log, batches, warnings, release };
 }
 
-describe('the api call log writer', () => {
+describe('the batch writer (as the api call log uses it)', () => {
   it('writes each full batch off the caller’s stack, and a partial one after the interval', async () => {
     const { log, batches } = writer();
     for (let i = 0; i < 7; i++) log.record(call(i));
@@ -71,7 +72,7 @@ describe('the api call log writer', () => {
     await vi.advanceTimersByTimeAsync(0);
     for (let i = 2; i < 9; i++) log.record(call(i));
     expect(log.stats()).toEqual({ written: 0, dropped: 2, failed: 0, pending: 5 });
-    expect(warnings).toEqual(['api call log: writes are behind, dropping the oldest calls']);
+    expect(warnings).toEqual(['api call log: writes are behind, dropping the oldest items']);
     await release();
     await release();
     await release();

@@ -5,14 +5,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { specifiedDirectives } from 'graphql';
 import type { CacheChain } from '../../src/cache/chain.ts';
+import type { Gateway } from '../../src/gateway.ts';
 import { chain, uniquePrefix } from '../helpers/cache.ts';
 import { seededPglite, type TestDatabase } from '../helpers/databases.ts';
-import { testGateway, type TestGateway } from '../helpers/gateway.ts';
+import { gatewayUrl, graphql, testGateway } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 
 let database: TestDatabase;
 let cache: CacheChain;
-let api: TestGateway;
+let gateway: Gateway;
 
 beforeAll(async () => {
   database = await seededPglite();
@@ -20,29 +21,29 @@ beforeAll(async () => {
 afterAll(() => database.close());
 beforeEach(() => {
   cache = chain({ keyPrefix: uniquePrefix('hostile') });
-  api = testGateway(database, { cache });
+  gateway = testGateway(database, { cache });
   database.queries.length = 0;
 });
 
-/** Sends a raw body, as an attacker would; returns status and parsed answer. */
-async function send(body: string, headers: Record<string, string> = {}) {
-  const response = await api.gateway.fetch('http://contrail.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-  const text = await response.text();
-  return { status: response.status, text, body: JSON.parse(text) };
+/** POSTs a body written by hand, as an attacker would (no GraphQL client sends these); returns status and text. */
+async function sendRaw(headers: Record<string, string>, body: string | FormData) {
+  const response = await gateway.fetch(gatewayUrl, { method: 'POST', headers, body });
+  return { status: response.status, text: await response.text() };
 }
 
-const ask = (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => send(JSON.stringify({ query, variables }), headers);
+/** A JSON body written by hand, and its parsed answer. */
+async function send(json: string) {
+  const answer = await sendRaw({ 'content-type': 'application/json' }, json);
+  return { ...answer, body: JSON.parse(answer.text) };
+}
+
 const codesOf = (answer: { body: { errors?: { extensions?: { code?: string } }[] } }) => answer.body.errors?.map((e) => e.extensions?.code);
 
 describe('query limits', () => {
   it('refuses the 171-byte query that once exhausted the heap, before one statement runs', async () => {
     const query = '{ airport(iata: "ATL") { routesFrom { destination { routesFrom { destination { routesFrom { destination { routesFrom { destination { iata } } } } } } } } } }';
     const heapBefore = process.memoryUsage().heapUsed;
-    const answer = await ask(query);
+    const answer = await graphql(gateway, query);
     expect(answer.status).toBe(400);
     expect(answer.body.errors).toEqual([
       { message: expect.stringMatching(/^Query cost limit of 10000 exceeded, found \d+\.$/), extensions: { code: 'COST_LIMIT_EXCEEDED', limit: 10_000 } },
@@ -50,21 +51,21 @@ describe('query limits', () => {
     expect(database.queries).toEqual([]);
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
     // The gateway is still there.
-    expect((await ask('{ airport(iata: "ATL") { iata } }')).body.data).toEqual({ airport: { iata: 'ATL' } });
+    expect((await graphql(gateway, '{ airport(iata: "ATL") { iata } }')).body.data).toEqual({ airport: { iata: 'ATL' } });
   });
 
   it('allows the benchmark query: fifty routes with their airlines and destinations', async () => {
     const bench = 'query Bench($iata: String!) { airport(iata: $iata) { iata name city latitude longitude routesFrom(first: 50) { stops equipment airline { iata name country { name } } destination { iata name city latitude longitude } } } }';
-    const answer = await ask(bench, { iata: 'JFK' });
+    const answer = await graphql(gateway, bench, { variables: { iata: 'JFK' } });
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data.airport.routesFrom).toHaveLength(50);
   });
 
   it('reads list multipliers from the arguments: a nested page of 500 costs what it asks for', async () => {
     const query = '{ airports(first: 100) { edges { node { routesFrom(first: 500) { destination { name } } } } } }';
-    expect(codesOf(await ask(query))).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(codesOf(await graphql(gateway, query))).toEqual(['COST_LIMIT_EXCEEDED']);
     expect(database.queries).toEqual([]);
-    const small = await ask('{ airports(first: 10) { edges { node { routesFrom(first: 5) { destination { name } } } } } }');
+    const small = await graphql(gateway, '{ airports(first: 10) { edges { node { routesFrom(first: 5) { destination { name } } } } } }');
     expect(small.body.errors).toBeUndefined();
   });
 
@@ -74,7 +75,7 @@ describe('query limits', () => {
     ['directives', `{ airport(iata: "JFK") { ${Array.from({ length: 21 }, () => 'iata @include(if: true)').join(' ')} } }`, 'DIRECTIVE_LIMIT_EXCEEDED', 20],
     ['tokens', `{ airport(iata: "JFK") { ${'iata '.repeat(1000)} } }`, 'TOKEN_LIMIT_EXCEEDED', 1000],
   ])('refuses too many %s with a code naming the limit and its value', async (_, query, code, limit) => {
-    const answer = await ask(query);
+    const answer = await graphql(gateway, query);
     expect(answer.body.errors).toEqual([expect.objectContaining({ extensions: { code, limit } })]);
     expect(answer.body.errors[0].message).toContain(String(limit));
     expect(database.queries).toEqual([]);
@@ -103,7 +104,7 @@ describe('inputs that used to crash or freeze the gateway', () => {
     ['100 KB', 'a'.repeat(100_000)],
     ['1 MB', 'a'.repeat(1_000_000)],
   ])('refuses a %s search term as BAD_USER_INPUT before any statement', async (_, search) => {
-    const answer = await ask('query($s: String) { airports(search: $s) { edges { node { name } } } }', { s: search });
+    const answer = await graphql(gateway, 'query($s: String) { airports(search: $s) { edges { node { name } } } }', { variables: { s: search } });
     expect(answer.body.errors).toEqual([expect.objectContaining({ message: 'Argument "search" must be at most 100 characters; received ' + search.length + '.', extensions: { code: 'BAD_USER_INPUT', argumentName: 'search' } })]);
     expect(database.queries).toEqual([]);
   });
@@ -112,7 +113,7 @@ describe('inputs that used to crash or freeze the gateway', () => {
     'refuses a search term holding %s as BAD_USER_INPUT, not INTERNAL_SERVER_ERROR',
     async (_, search) => {
       for (const field of ['airports', 'airlines']) {
-        const answer = await ask(`query($s: String) { ${field}(search: $s) { edges { node { name } } } }`, { s: search });
+        const answer = await graphql(gateway, `query($s: String) { ${field}(search: $s) { edges { node { name } } } }`, { variables: { s: search } });
         expect(answer.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', argumentName: 'search' } })]);
       }
       expect(database.queries).toEqual([]);
@@ -120,7 +121,7 @@ describe('inputs that used to crash or freeze the gateway', () => {
   );
 
   it('quotes at most 40 characters of a malformed code back to the caller', async () => {
-    const answer = await ask('query($c: String!) { airport(iata: $c) { name } }', { c: 'X'.repeat(100_000) });
+    const answer = await graphql(gateway, 'query($c: String!) { airport(iata: $c) { name } }', { variables: { c: 'X'.repeat(100_000) } });
     expect(answer.body.errors[0].message).toBe(`Argument "iata" must be a 3-character IATA airport code such as "JFK"; received "${'X'.repeat(40)}"… (100000 characters).`);
   });
 });
@@ -133,13 +134,8 @@ describe('unexpected errors', () => {
     const before = process.env.NODE_ENV;
     process.env.NODE_ENV = 'development';
     try {
-      const response = await broken.gateway.fetch('http://contrail.test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ airport(iata: "JFK") { name } }' }),
-      });
-      const text = await response.text();
-      expect(JSON.parse(text).errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+      const { body, text } = await graphql(broken, '{ airport(iata: "JFK") { name } }');
+      expect(body.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
       expect(text).not.toMatch(/stack|originalError|\.ts:\d+|node_modules/);
     } finally {
       process.env.NODE_ENV = before;
@@ -150,11 +146,11 @@ describe('unexpected errors', () => {
 describe('cache keys that used to collide', () => {
   it('refuses an identity that is not well-formed Unicode, so it never reaches a key', async () => {
     for (const sub of ['frank\udc00', 'eve\ud800']) {
-      const answer = await ask('{ viewer { kind id } }', {}, bearer(await token({ sub })));
+      const answer = await graphql(gateway, '{ viewer { kind id } }', { headers: bearer(await token({ sub })) });
       expect(answer.status).toBe(401);
       expect(codesOf(answer)).toEqual(['UNAUTHENTICATED']);
     }
-    const frank = await ask('{ viewer { kind id } }', {}, bearer(await token({ sub: 'frank\ufffd' })));
+    const frank = await graphql(gateway, '{ viewer { kind id } }', { headers: bearer(await token({ sub: 'frank\ufffd' })) });
     expect(frank.body.data.viewer).toEqual({ kind: 'user', id: 'frank\ufffd' });
   });
 
@@ -179,46 +175,37 @@ describe('mutations', () => {
 
   it('answer UNAUTHENTICATED to anonymous callers and FORBIDDEN to signed-in non-admins', async () => {
     const mutation = 'mutation { updateAirport(iata: "LHR", input: { name: "x" }) { __typename } }';
-    expect(codesOf(await ask(mutation))).toEqual(['UNAUTHENTICATED']);
-    expect(codesOf(await ask(mutation, {}, bearer(await token({ sub: 'u1' }))))).toEqual(['FORBIDDEN']);
+    expect(codesOf(await graphql(gateway, mutation))).toEqual(['UNAUTHENTICATED']);
+    expect(codesOf(await graphql(gateway, mutation, { headers: bearer(await token({ sub: 'u1' })) }))).toEqual(['FORBIDDEN']);
   });
 
   // However the mutation arrives and whatever it selects, the resolver that writes invalidates.
-  const deliveries: [string, (mutation: string, headers: Record<string, string>) => Promise<Response> | Response][] = [
-    ['JSON selecting only __typename', (m, h) => api.gateway.fetch('http://contrail.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...h }, body: JSON.stringify({ query: m }) })],
-    ['application/graphql', (m, h) => api.gateway.fetch('http://contrail.test/graphql', { method: 'POST', headers: { 'content-type': 'application/graphql', ...h }, body: m })],
-    [
-      'form-urlencoded',
-      (m, h) => api.gateway.fetch('http://contrail.test/graphql', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...h }, body: new URLSearchParams({ query: m }).toString() }),
-    ],
+  const deliveries: [string, (mutation: string, headers: Record<string, string>) => Promise<{ status: number; text: string }>][] = [
+    ['JSON selecting only __typename', (m, h) => graphql(gateway, m, { headers: h })],
+    ['application/graphql', (m, h) => sendRaw({ 'content-type': 'application/graphql', ...h }, m)],
+    ['form-urlencoded', (m, h) => sendRaw({ 'content-type': 'application/x-www-form-urlencoded', ...h }, new URLSearchParams({ query: m }).toString())],
     [
       'multipart',
       (m, h) => {
         const form = new FormData();
         form.set('operations', JSON.stringify({ query: m }));
         form.set('map', '{}');
-        return api.gateway.fetch('http://contrail.test/graphql', { method: 'POST', headers: h, body: form });
+        return sendRaw(h, form);
       },
     ],
-    [
-      'JSON with Accept: text/event-stream',
-      (m, h) => api.gateway.fetch('http://contrail.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...h }, body: JSON.stringify({ query: m }) }),
-    ],
-    [
-      'JSON with Accept: multipart/mixed',
-      (m, h) => api.gateway.fetch('http://contrail.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'multipart/mixed', ...h }, body: JSON.stringify({ query: m }) }),
-    ],
+    ['JSON with Accept: text/event-stream', (m, h) => graphql(gateway, m, { headers: { accept: 'text/event-stream', ...h } })],
+    ['JSON with Accept: multipart/mixed', (m, h) => graphql(gateway, m, { headers: { accept: 'multipart/mixed', ...h } })],
   ];
 
   it.each(deliveries)('invalidate what they changed when sent as %s', async (_, deliver) => {
     const iata = 'LHR';
-    await ask(read, { iata });
-    expect((await ask(read, { iata })).body.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
+    await graphql(gateway, read, { variables: { iata } });
+    expect((await graphql(gateway, read, { variables: { iata } })).body.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
     const name = `Heathrow ${Math.random().toString(36).slice(2, 8)}`;
     const response = await deliver(`mutation { updateAirport(iata: "${iata}", input: { name: "${name}" }) { __typename } }`, await admin());
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('Airport');
-    const after = await ask(read, { iata });
+    expect(response.text).toContain('Airport');
+    const after = await graphql(gateway, read, { variables: { iata } });
     expect(after.body.data.airport.name).toBe(name);
     expect(after.body.extensions.cache.hit).toBe(false);
   });
@@ -226,7 +213,7 @@ describe('mutations', () => {
 
 describe('directives', () => {
   it('serves GraphQL\'s own directives, and not the internal @cacheControl', async () => {
-    const answer = await ask('{ __schema { directives { name } } }');
+    const answer = await graphql(gateway, '{ __schema { directives { name } } }');
     const names = answer.body.data.__schema.directives.map((d: { name: string }) => d.name);
     expect([...names].sort()).toEqual(specifiedDirectives.map((d) => d.name).sort());
     expect(names).toEqual(expect.arrayContaining(['include', 'skip', 'deprecated', 'specifiedBy']));
@@ -237,8 +224,8 @@ describe('directives', () => {
     const full = { airport: { iata: 'CDG', name: 'Charles de Gaulle International Airport' } };
     const short = { airport: { iata: 'CDG', city: 'Paris' } };
     for (const round of [false, true]) {
-      const a = await ask(query, { full: true });
-      const b = await ask(query, { full: false });
+      const a = await graphql(gateway, query, { variables: { full: true } });
+      const b = await graphql(gateway, query, { variables: { full: false } });
       expect(a.body.data).toEqual(full);
       expect(b.body.data).toEqual(short);
       expect([a.body.extensions.cache.hit, b.body.extensions.cache.hit]).toEqual([round, round]);

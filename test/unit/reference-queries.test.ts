@@ -1,19 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../src/gateway.ts';
 import { seededPglite, type TestDatabase } from '../helpers/databases.ts';
-import { testGateway, type TestGateway } from '../helpers/gateway.ts';
+import { graphql, testGateway } from '../helpers/gateway.ts';
 
 let database: TestDatabase;
-let api: TestGateway;
+let gateway: Gateway;
 
 beforeAll(async () => {
   database = await seededPglite();
-  api = testGateway(database);
+  gateway = testGateway(database);
 });
 afterAll(() => database.close());
 
 describe('airport(iata)', () => {
   it('returns the airport with its country, in any letter case', async () => {
-    const { data, errors } = await api.query(`{ airport(iata: "jfk") { iata icao name city timezone altitude country { code name continent } } }`);
+    const { data, errors } = (await graphql(gateway, `{ airport(iata: "jfk") { iata icao name city timezone altitude country { code name continent } } }`)).body;
     expect(errors).toBeUndefined();
     expect(data!.airport).toEqual({
       iata: 'JFK',
@@ -27,13 +28,13 @@ describe('airport(iata)', () => {
   });
 
   it('returns null for a well-formed code no airport has', async () => {
-    const { data, errors } = await api.query(`{ airport(iata: "QQQ") { name } }`);
+    const { data, errors } = (await graphql(gateway, `{ airport(iata: "QQQ") { name } }`)).body;
     expect(errors).toBeUndefined();
     expect(data!.airport).toBeNull();
   });
 
   it('rejects a malformed code with BAD_USER_INPUT naming the argument', async () => {
-    const { data, errors } = await api.query(`{ airport(iata: "J1") { name } }`);
+    const { data, errors } = (await graphql(gateway, `{ airport(iata: "J1") { name } }`)).body;
     expect(data?.airport ?? null).toBeNull();
     expect(errors).toHaveLength(1);
     expect(errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'iata' });
@@ -43,32 +44,32 @@ describe('airport(iata)', () => {
 
 describe('airport(icao)', () => {
   it('finds the same airport by ICAO code as by IATA code, in any letter case', async () => {
-    const { data, errors } = await api.query(`{ a: airport(icao: "kjfk") { id iata icao name } b: airport(iata: "JFK") { id iata icao name } }`);
+    const { data, errors } = (await graphql(gateway, `{ a: airport(icao: "kjfk") { id iata icao name } b: airport(iata: "JFK") { id iata icao name } }`)).body;
     expect(errors).toBeUndefined();
     expect(data!.a).toEqual({ id: expect.any(String), iata: 'JFK', icao: 'KJFK', name: 'John F Kennedy International Airport' });
     expect(data!.b).toEqual(data!.a);
   });
 
   it('returns null for a well-formed code no airport has', async () => {
-    const { data, errors } = await api.query(`{ airport(icao: "QQQQ") { name } }`);
+    const { data, errors } = (await graphql(gateway, `{ airport(icao: "QQQQ") { name } }`)).body;
     expect(errors).toBeUndefined();
     expect(data!.airport).toBeNull();
   });
 
   it('asks for exactly one code, and a well-formed one, with BAD_USER_INPUT naming the argument', async () => {
-    const both = await api.query(`{ airport(iata: "JFK", icao: "KJFK") { name } }`);
+    const both = (await graphql(gateway, `{ airport(iata: "JFK", icao: "KJFK") { name } }`)).body;
     expect(both.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'icao' });
     expect(both.errors![0]!.message).toBe('Pass exactly one of "iata" or "icao".');
-    const neither = await api.query(`{ airport { name } }`);
+    const neither = (await graphql(gateway, `{ airport { name } }`)).body;
     expect(neither.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'iata' });
-    const malformed = await api.query(`{ airport(icao: "KJF") { name } }`);
+    const malformed = (await graphql(gateway, `{ airport(icao: "KJF") { name } }`)).body;
     expect(malformed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'icao' });
     expect(malformed.errors![0]!.message).toContain('a 4-character ICAO airport code');
   });
 
   it('looks up every ICAO code of a query in one statement', async () => {
     database.queries.length = 0;
-    const { data, errors } = await api.query(`{ a: airport(icao: "KJFK") { iata } b: airport(icao: "EGLL") { iata } }`);
+    const { data, errors } = (await graphql(gateway, `{ a: airport(icao: "KJFK") { iata } b: airport(icao: "EGLL") { iata } }`)).body;
     expect(errors).toBeUndefined();
     expect(data).toEqual({ a: { iata: 'JFK' }, b: { iata: 'LHR' } });
     expect(database.queries.map((q) => q.params)).toEqual([['KJFK', 'EGLL']]);
@@ -88,37 +89,37 @@ describe('airports(...)', () => {
     const seen: string[] = [];
     let after: string | undefined;
     for (let i = 0; i < 4; i++) {
-      const { data, errors } = await api.query(page, { country: 'IS', first: 5, after });
+      const { data, errors } = (await graphql(gateway, page, { variables: { country: 'IS', first: 5, after } })).body;
       expect(errors).toBeUndefined();
       seen.push(...data!.airports.edges.map((e: any) => e.node.name));
       after = data!.airports.pageInfo.endCursor;
       if (!data!.airports.pageInfo.hasNextPage) break;
     }
-    const all = await api.query(page, { country: 'IS', first: 100 });
+    const all = (await graphql(gateway, page, { variables: { country: 'IS', first: 100 } })).body;
     const names = all.data!.airports.edges.map((e: any) => e.node.name);
     expect(names.length).toBeGreaterThan(10);
     expect(seen).toEqual(names.slice(0, seen.length));
     expect([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(names);
 
     const third = all.data!.airports.edges[3].cursor;
-    const back = await api.query(page, { country: 'IS', last: 2, before: third });
+    const back = (await graphql(gateway, page, { variables: { country: 'IS', last: 2, before: third } })).body;
     expect(back.data!.airports.edges.map((e: any) => e.node.name)).toEqual(names.slice(1, 3));
     expect(back.data!.airports.pageInfo.hasPreviousPage).toBe(true);
   });
 
   it('finds airports by part of the name or city, or by code', async () => {
-    const byName = await api.query(page, { search: 'heathrow' });
+    const byName = (await graphql(gateway, page, { variables: { search: 'heathrow' } })).body;
     expect(byName.data!.airports.edges.map((e: any) => e.node.iata)).toContain('LHR');
-    const byCode = await api.query(page, { search: 'egll' });
+    const byCode = (await graphql(gateway, page, { variables: { search: 'egll' } })).body;
     expect(byCode.data!.airports.edges.map((e: any) => e.node.iata)).toEqual(['LHR']);
-    const literal = await api.query(page, { search: '%' });
+    const literal = (await graphql(gateway, page, { variables: { search: '%' } })).body;
     expect(literal.data!.airports.edges).toEqual([]);
   });
 
   it('lists airports near a point, nearest first, within the radius', async () => {
-    const { data, errors } = await api.query(`{
+    const { data, errors } = (await graphql(gateway, `{
       airports(near: { lat: 40.6413, lon: -73.7781, radiusKm: 40 }, first: 10) { edges { node { iata latitude longitude } } }
-    }`);
+    }`)).body;
     expect(errors).toBeUndefined();
     const nodes = data!.airports.edges.map((e: any) => e.node);
     expect(nodes[0].iata).toBe('JFK');
@@ -136,49 +137,49 @@ describe('airports(...)', () => {
 
     const near = `query($after: String) { airports(near: { lat: 40.6413, lon: -73.7781, radiusKm: 40 }, first: 3, after: $after) {
       edges { node { iata latitude longitude } } pageInfo { endCursor } } }`;
-    const one = await api.query(near);
-    const two = await api.query(near, { after: one.data!.airports.pageInfo.endCursor });
+    const one = (await graphql(gateway, near)).body;
+    const two = (await graphql(gateway, near, { variables: { after: one.data!.airports.pageInfo.endCursor } })).body;
     expect([...one.data!.airports.edges, ...two.data!.airports.edges].map((e: any) => e.node)).toEqual(nodes.slice(0, 6));
   });
 
   it('refuses a cursor from another listing, and a page size over the limit', async () => {
-    const byName = await api.query(page, { first: 1 });
+    const byName = (await graphql(gateway, page, { variables: { first: 1 } })).body;
     const cursor = byName.data!.airports.pageInfo.endCursor;
-    const wrong = await api.query(`query($after: String) { airports(near: { lat: 0, lon: 0, radiusKm: 500 }, after: $after) { edges { cursor } } }`, { after: cursor });
+    const wrong = (await graphql(gateway, `query($after: String) { airports(near: { lat: 0, lon: 0, radiusKm: 500 }, after: $after) { edges { cursor } } }`, { variables: { after: cursor } })).body;
     expect(wrong.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
-    const garbage = await api.query(page, { after: 'not-a-cursor' });
+    const garbage = (await graphql(gateway, page, { variables: { after: 'not-a-cursor' } })).body;
     expect(garbage.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
-    const big = await api.query(page, { first: 1000 });
+    const big = (await graphql(gateway, page, { variables: { first: 1000 } })).body;
     expect(big.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
   });
 
   it('rejects a radius or coordinates off the earth', async () => {
-    const { errors } = await api.query(`{ airports(near: { lat: 91, lon: 0, radiusKm: 10 }) { edges { cursor } } }`);
+    const { errors } = (await graphql(gateway, `{ airports(near: { lat: 91, lon: 0, radiusKm: 10 }) { edges { cursor } } }`)).body;
     expect(errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'near' });
   });
 });
 
 describe('airline(iata|icao) and airlines', () => {
   it('finds the same airline by IATA and by ICAO code', async () => {
-    const { data } = await api.query(`{ a: airline(iata: "BA") { name icao active country { code } } b: airline(icao: "baw") { name iata } }`);
+    const { data } = (await graphql(gateway, `{ a: airline(iata: "BA") { name icao active country { code } } b: airline(icao: "baw") { name iata } }`)).body;
     expect(data!.a).toEqual({ name: 'British Airways', icao: 'BAW', active: true, country: { code: 'GB' } });
     expect(data!.b).toEqual({ name: 'British Airways', iata: 'BA' });
   });
 
   it('prefers the active airline where a defunct one shares its IATA code', async () => {
-    const { data } = await api.query(`{ airline(iata: "AA") { name active } }`);
+    const { data } = (await graphql(gateway, `{ airline(iata: "AA") { name active } }`)).body;
     expect(data!.airline).toEqual({ name: 'American Airlines', active: true });
   });
 
   it('asks for exactly one code', async () => {
-    const both = await api.query(`{ airline(iata: "BA", icao: "BAW") { name } }`);
+    const both = (await graphql(gateway, `{ airline(iata: "BA", icao: "BAW") { name } }`)).body;
     expect(both.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
-    const neither = await api.query(`{ airline { name } }`);
+    const neither = (await graphql(gateway, `{ airline { name } }`)).body;
     expect(neither.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('lists active airlines of a country by name', async () => {
-    const { data } = await api.query(`{ airlines(country: "IE", active: true, first: 50) { edges { node { name active country { code } } } } }`);
+    const { data } = (await graphql(gateway, `{ airlines(country: "IE", active: true, first: 50) { edges { node { name active country { code } } } } }`)).body;
     const nodes = data!.airlines.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.name)).toContain('Ryanair');
     expect(nodes.every((n: any) => n.active && n.country.code === 'IE')).toBe(true);
@@ -187,11 +188,11 @@ describe('airline(iata|icao) and airlines', () => {
 
 describe('routes(...)', () => {
   it('filters by origin, destination and airline, with the aircraft flown', async () => {
-    const { data, errors } = await api.query(`{
+    const { data, errors } = (await graphql(gateway, `{
       routes(from: "LHR", to: "JFK", airline: "BA") {
         edges { node { airline { iata } origin { iata } destination { iata } stops codeshare equipment aircraft { name } } }
       }
-    }`);
+    }`)).body;
     expect(errors).toBeUndefined();
     const nodes = data!.routes.edges.map((e: any) => e.node);
     expect(nodes.length).toBeGreaterThan(0);
@@ -203,16 +204,16 @@ describe('routes(...)', () => {
   });
 
   it('returns an empty page for an airport no route has, and an error for a malformed one', async () => {
-    const none = await api.query(`{ routes(from: "QQQ") { edges { cursor } pageInfo { hasNextPage } } }`);
+    const none = (await graphql(gateway, `{ routes(from: "QQQ") { edges { cursor } pageInfo { hasNextPage } } }`)).body;
     expect(none.data!.routes).toEqual({ edges: [], pageInfo: { hasNextPage: false } });
-    const bad = await api.query(`{ routes(to: "JFKX") { edges { cursor } } }`);
+    const bad = (await graphql(gateway, `{ routes(to: "JFKX") { edges { cursor } } }`)).body;
     expect(bad.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'to' });
   });
 
   it('lists routes from an airport in destination order, the same every time', async () => {
     const query = `{ airport(iata: "JFK") { routesFrom(first: 40) { destination { iata } airline { iata } } } }`;
-    const first = await api.query(query);
-    const again = await api.query(query);
+    const first = (await graphql(gateway, query)).body;
+    const again = (await graphql(gateway, query)).body;
     expect(again.data).toEqual(first.data);
     const codes = first.data!.airport.routesFrom.map((r: any) => r.destination?.iata ?? '');
     expect([...codes].sort()).toEqual(codes);
@@ -221,7 +222,7 @@ describe('routes(...)', () => {
 
 describe('countries', () => {
   it('lists every country, and each country its airports', async () => {
-    const { data } = await api.query(`{ countries { code } country(code: "is") { name continent airports(first: 3) { country { code } } } }`);
+    const { data } = (await graphql(gateway, `{ countries { code } country(code: "is") { name continent airports(first: 3) { country { code } } } }`)).body;
     expect(data!.countries.length).toBeGreaterThanOrEqual(245);
     expect(data!.country).toMatchObject({ name: 'Iceland', continent: 'EU' });
     expect(data!.country.airports).toEqual([{ country: { code: 'IS' } }, { country: { code: 'IS' } }, { country: { code: 'IS' } }]);

@@ -1,9 +1,11 @@
 import { createSchema, createYoga } from 'graphql-yoga';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useAuth } from '../../plugins/use-auth.ts';
 import { useResponseCache } from '../../plugins/use-response-cache.ts';
 import { buildResponseCacheKey, scopeValue } from '../../plugins/response-cache/key.ts';
 import { chain, sleep, uniquePrefix } from '../helpers/cache.ts';
+import { advanceClock } from '../helpers/clock.ts';
+import { graphql } from '../helpers/gateway.ts';
 
 type Principal = { kind: string; id?: string };
 
@@ -31,15 +33,12 @@ function gatewayFor(resolvers: Record<string, () => unknown>, { cache = chain({ 
   const responseCache = useResponseCache<Principal>({ cache, schema, principalOf: auth.principalOf });
   const yoga = createYoga({ schema, plugins: [auth, responseCache], logging: false });
   responseCache.attach((url, init) => yoga.fetch(url, init));
-  return async (query: string, headers: Record<string, string> = {}) => {
-    const response = await yoga.fetch('http://test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query }),
-    });
-    return response.json();
-  };
+  return async (query: string, headers: Record<string, string> = {}) => (await graphql(yoga, query, { headers })).body;
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('useResponseCache on its own schema', () => {
   it('serves a stale answer at once within grace while one background refresh runs', async () => {
@@ -52,11 +51,13 @@ describe('useResponseCache on its own schema', () => {
       },
     });
     expect((await ask('{ slow }')).data.slow).toBe('answer 1');
-    await sleep(1100);
-    const started = Date.now();
+    // Past its maxAge of 1 s, within its grace of 60 s.
+    advanceClock(1_500);
+    const started = performance.now();
     const stale = await Promise.all([ask('{ slow }'), ask('{ slow }'), ask('{ slow }')]);
-    expect(Date.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(100);
     for (const answer of stale) expect(answer).toMatchObject({ data: { slow: 'answer 1' }, extensions: { cache: { hit: true, stale: true } } });
+    // The refresh runs the origin's 150 ms in real time.
     await sleep(300);
     expect(calls).toBe(2);
     expect(await ask('{ slow }')).toMatchObject({ data: { slow: 'answer 2' }, extensions: { cache: { hit: true, stale: false } } });
@@ -72,7 +73,7 @@ describe('useResponseCache on its own schema', () => {
     });
     await ask('{ slow }');
     fail = true;
-    await sleep(1100);
+    advanceClock(1_500);
     for (let i = 0; i < 3; i++) {
       expect(await ask('{ slow }')).toMatchObject({ data: { slow: 'good' }, extensions: { cache: { stale: true } } });
       await sleep(50);

@@ -20,16 +20,17 @@ import { operationCost } from '../../schema/cost.ts';
 import { schema } from '../../schema/index.ts';
 import { printSdl } from '../../schema/print.ts';
 import { defaultTtlSeconds } from '../../schema/cache-hints.ts';
-import { exampleQuery } from '../../src/example-query.ts';
+import { exampleQuery } from '../../src/graphiql.ts';
+import type { Gateway } from '../../src/gateway.ts';
 import { seededPglite, type TestDatabase } from '../helpers/databases.ts';
-import { testGateway, type TestGateway } from '../helpers/gateway.ts';
+import { graphql, testGateway } from '../helpers/gateway.ts';
 
 let database: TestDatabase;
-let api: TestGateway;
+let gateway: Gateway;
 
 beforeAll(async () => {
   database = await seededPglite();
-  api = testGateway(database);
+  gateway = testGateway(database);
 });
 afterAll(() => database.close());
 
@@ -67,7 +68,7 @@ describe('the schema clients see', () => {
   });
 
   it('serves no @cacheControl directive or CacheControlScope enum, and keeps GraphQL\'s own directives', async () => {
-    const { data, errors } = await api.query<IntrospectionQuery>(getIntrospectionQuery());
+    const { data, errors } = (await graphql<IntrospectionQuery>(gateway, getIntrospectionQuery())).body;
     expect(errors).toBeUndefined();
     const directives = data!.__schema.directives.map((d) => d.name);
     expect(directives.sort()).toEqual(specifiedDirectives.map((d) => d.name).sort());
@@ -87,19 +88,19 @@ describe('the schema clients see', () => {
 describe('ids for normalised client caches', () => {
   it('gives every entity type a non-null id: ID', () => {
     const entities = Object.values(schema.getTypeMap()).filter((t) => isObjectType(t) && t.extensions?.cacheTag);
-    expect(entities.map((t) => t.name).sort()).toEqual(['AircraftType', 'Airline', 'Airport', 'Country', 'Route']);
+    expect(entities.map((t) => t.name).sort()).toEqual(['AircraftType', 'Airline', 'Airport', 'Country', 'Flight', 'Forecast', 'Route', 'Weather']);
     for (const type of entities) {
       expect(isObjectType(type) && String(type.getFields().id?.type), type.name).toBe('ID!');
     }
   });
 
   it('gives an airport the same id through airport, airports and Route.destination', async () => {
-    const { data, errors } = await api.query(`{
+    const { data, errors } = (await graphql(gateway, `{
       airport(iata: "LHR") { id }
       airports(search: "LHR") { edges { node { id } } }
       routes(from: "JFK", to: "LHR", first: 1) { edges { node { id destination { id } } } }
       country(code: "GB") { id code }
-    }`);
+    }`)).body;
     expect(errors).toBeUndefined();
     const id = data!.airport.id;
     expect(id).toMatch(/^\d+$/);
@@ -111,7 +112,7 @@ describe('ids for normalised client caches', () => {
 
 describe('the default GraphiQL query', () => {
   it('answers with its variables\' defaults, a connection\'s pageInfo and the airport of the README', async () => {
-    const { data, errors } = await api.query(exampleQuery);
+    const { data, errors } = (await graphql(gateway, exampleQuery)).body;
     expect(errors).toBeUndefined();
     expect(data!.airport).toMatchObject({ name: 'John F Kennedy International Airport', country: { name: 'United States' } });
     expect(data!.airport.routesFrom).toHaveLength(3);

@@ -1,24 +1,14 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
-import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../src/db/database.ts';
-import { createLogger } from '../src/logger.ts';
-import { prepareDatabase } from '../src/db/prepare.ts';
+// The integration project's global setup: the seeded PGlite dump, a seeded Postgres template
+// database each test file copies, and the machine's Redis, each reported absent (null) when it
+// is not there, and required under CI=true.
 import { createClient } from '@keyv/redis';
-import { databaseUrl, postgresAdminUrl, randomName, redisUrl, withAdminClient } from './helpers/services.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A migrated, seeded database every Postgres test file copies; null when Postgres is absent. */
-    postgresTemplate: string | null;
-    /** A migrated, seeded PGlite data directory (gzipped tarball) that in-process tests load. */
-    pgliteDump: string;
-    /** The machine's Redis; null when it is absent. */
-    redisUrl: string | null;
-  }
-}
+import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../../src/db/database.ts';
+import { prepareDatabase } from '../../src/db/prepare.ts';
+import { createLogger } from '../../src/logger.ts';
+import { databaseUrl, postgresAdminUrl, randomName, redisUrl, withAdminClient } from '../helpers/services.ts';
+import './provided.ts';
+import { seededPgliteDump } from './pglite-dump.ts';
 
 const logger = createLogger('warn');
 
@@ -39,20 +29,6 @@ async function seededPostgresTemplate(): Promise<string | null> {
     await database.close();
   }
   return name;
-}
-
-async function seededPgliteDump(): Promise<string> {
-  const database = await openDatabase({ kind: 'pglite', dataDir: 'memory://' }, { logger });
-  try {
-    await prepareDatabase(database, logger);
-    const client = (database.db as unknown as { $client: PGlite }).$client;
-    const dump = await client.dumpDataDir('gzip');
-    const file = path.join(tmpdir(), `${randomName('contrail-pglite')}.tgz`);
-    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-    return file;
-  } finally {
-    await database.close();
-  }
 }
 
 async function reachableRedis(): Promise<string | null> {
@@ -76,7 +52,6 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteDump', dump);
   project.provide('redisUrl', redis);
   return async () => {
-    rmSync(dump, { force: true });
     if (template) await withAdminClient((c) => c.query(`drop database if exists ${template} with (force)`));
   };
 }
