@@ -5,18 +5,16 @@ import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { createYoga } from 'graphql-yoga';
 import { schema } from '../schema/index.ts';
 import { anonymous } from '../src/auth/viewer.ts';
-import { createCatalog } from '../src/sql/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createContext } from '../src/context.ts';
+import { contextDepsFor } from '../src/gateway.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { createEntities } from '../src/entities/create-entities.ts';
-import { createFlightIngest } from '../src/entities/ingest.ts';
 import { createLogger } from '../src/logger.ts';
 import { SANDBOX_ACCESS_KEY, startInProcessSandbox } from '../src/sandbox/in-process.ts';
 
 const config = loadConfig();
 const database = await openDatabase(config.database, { logger: createLogger('warn') });
-const catalog = createCatalog(database.db);
 const { flights, weather, flightDates, sandbox: knobs } = config.upstreams;
 const sandbox = await startInProcessSandbox(database.db, { ...knobs, ...flightDates });
 const logger = createLogger('warn');
@@ -27,15 +25,7 @@ const entities = createEntities({
   logger,
 });
 // Read-only traffic: nothing to invalidate.
-const invalidate = async () => undefined;
-const deps = {
-  db: database.db,
-  catalog,
-  stores: entities.stores,
-  flightDates,
-  invalidate,
-  ingestFlight: createFlightIngest({ db: database.db, stores: entities.stores, invalidate }),
-};
+const deps = contextDepsFor({ db: database.db, entities, flightDates, invalidate: async () => undefined });
 const yoga = createYoga({
   schema,
   context: () => createContext(deps, anonymous),

@@ -9,7 +9,7 @@ import { useResponseCache } from '../plugins/use-response-cache.ts';
 import { operationCost } from '../schema/cost.ts';
 import { schema } from '../schema/index.ts';
 import { createCatalog } from './sql/index.ts';
-import { createContext, type Context, type FlightDateWindow, type Invalidate } from './context.ts';
+import { createContext, type Context, type ContextDeps, type FlightDateWindow, type Invalidate } from './context.ts';
 import type { Entities } from './entities/create-entities.ts';
 import { createFlightIngest } from './entities/ingest.ts';
 import type { Authenticate } from './auth/authenticator.ts';
@@ -17,7 +17,7 @@ import { AuthenticationError, type Viewer } from './auth/viewer.ts';
 import { defaultTtlPolicy, ttlFor, type TtlPolicy } from '../plugins/response-cache/ttl-policy.ts';
 import type { CacheChain } from './cache/chain.ts';
 import type { TierName } from './cache/tier.ts';
-import type { DatabaseHandle } from './db/database.ts';
+import type { Database, DatabaseHandle } from './db/database.ts';
 import { graphiql } from './graphiql.ts';
 import type { FastPath } from './http/edge.ts';
 import { toYogaLogger, type Logger } from './logger.ts';
@@ -106,6 +106,18 @@ function responseCacheFor({
   });
 }
 
+/** What every request's context is made from: the database's listings, the entity stores, and how writes invalidate. */
+export function contextDepsFor({ db, entities, flightDates, invalidate }: { db: Database; entities: Entities; flightDates: FlightDateWindow; invalidate: Invalidate }): ContextDeps {
+  return {
+    db,
+    catalog: createCatalog(db),
+    stores: entities.stores,
+    flightDates,
+    invalidate,
+    ingestFlight: createFlightIngest({ db, stores: entities.stores, invalidate }),
+  };
+}
+
 /**
  * The whole gateway as a fetch handler, built from its dependencies. It opens nothing and
  * listens nowhere: the server (or a test) owns the clients and closes them.
@@ -128,16 +140,8 @@ export function createGateway({
     cache && settings?.enabled !== false
       ? responseCacheFor({ cache, principalOf: auth.principalOf, settings, limits, persistedQueries, varyByOrigin, logger })
       : undefined;
-  const catalog = createCatalog(database.db);
   const invalidate = invalidatorFor(cache, logger);
-  const contextDeps = {
-    db: database.db,
-    catalog,
-    stores: entities.stores,
-    flightDates,
-    invalidate,
-    ingestFlight: createFlightIngest({ db: database.db, stores: entities.stores, invalidate }),
-  };
+  const contextDeps = contextDepsFor({ db: database.db, entities, flightDates, invalidate });
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     context: ({ request }) => createContext(contextDeps, auth.principalOf(request)),

@@ -3,6 +3,7 @@ import { logSeedSummary, progressLogger } from '../db/prepare.ts';
 import { SANDBOX_ACCESS_KEY } from '../sandbox/in-process.ts';
 import { createSandbox } from '../sandbox/server.ts';
 import { loadWorld } from '../sandbox/world.ts';
+import { closeOnSignal } from './close-on-signal.ts';
 import { withMigratedDatabase } from './context.ts';
 
 export interface SandboxCommandOptions {
@@ -52,22 +53,8 @@ export async function sandbox(options: SandboxCommandOptions): Promise<void> {
   // Listening on every interface: a client reaches it on the loopback address.
   const url = running.url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
   logger.info({ url, ...upstream, airports: world.airports.length, routes: world.routes.length }, `sandbox serving AviationStack at ${url}/v1 and aviationweather.gov at ${url}/api/data`);
-  // The gateway's settings; the sandbox accepts any non-empty access key, but refuses none.
+  // The gateway's settings: any non-empty key works; an empty one is refused, as AviationStack refuses it.
   process.stdout.write(`FLIGHTS_API_URL=${url}/v1 FLIGHTS_API_KEY=${SANDBOX_ACCESS_KEY} WEATHER_API_URL=${url}\n`);
 
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    running.close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        logger.error({ err: err.message }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  closeOnSignal(logger, () => running.close());
 }

@@ -1,66 +1,12 @@
 /**
- * Wall clocks in airport time zones, from Intl alone (no time-zone library): a schedule is
- * written in local time, and AviationStack reports local times.
+ * Wall clocks in airport time zones (src/sources/zoned-time.ts), with offsets cached per quarter
+ * hour: a schedule is written in local time, and AviationStack reports local times.
  */
+import { offsetAt } from '../sources/zoned-time.ts';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
-
-interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-// Building a DateTimeFormat costs far more than using one; a world has a few hundred zones.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** Whether Intl knows the zone: OpenFlights has a few names it does not. */
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function wallClock(timeZone: string, utcMs: number): WallClock {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(utcMs)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour!,
-    minute: parts.minute!,
-    second: parts.second!,
-  };
-}
 
 // Offsets change only on quarter hours (Lord Howe's DST moves by 30 minutes), so one look-up
 // per zone and quarter hour serves every flight in it; the cache is dropped when it grows large.
@@ -74,9 +20,7 @@ export function offsetMs(timeZone: string, utcMs: number): number {
   const key = `${timeZone}|${quarter}`;
   let offset = offsets.get(key);
   if (offset === undefined) {
-    const start = quarter * QUARTER_HOUR_MS;
-    const w = wallClock(timeZone, start);
-    offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - start;
+    offset = offsetAt(quarter * QUARTER_HOUR_MS, timeZone);
     if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
     offsets.set(key, offset);
   }

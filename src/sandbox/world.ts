@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { airlines, airports, routes } from '../../drizzle/schema/index.ts';
 import type { Database } from '../db/database.ts';
-import { isKnownTimeZone } from './time.ts';
+import { isKnownTimeZone } from '../sources/zoned-time.ts';
 
 /** An airport flights can be scheduled at: a 3-letter code and a time zone are required. */
 export interface SandboxAirport {

@@ -62,7 +62,7 @@ function zonedFields(epochMs: number, zone: string): Fields {
 }
 
 /** The zone's offset from UTC at an instant, in ms (New York in winter: −5 h). */
-function offsetAt(epochMs: number, zone: string): number {
+export function offsetAt(epochMs: number, zone: string): number {
   // Intl has no milliseconds, so compare whole seconds.
   const wholeSecond = Math.floor(epochMs / 1000) * 1000;
   const f = zonedFields(wholeSecond, zone);
