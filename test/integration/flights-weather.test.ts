@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCache, type Cache } from '../../src/cache/create-cache.ts';
 import type { Entities } from '../../src/entities/create-entities.ts';
 import type { Gateway } from '../../src/gateway.ts';
 import { busProbe } from '../helpers/bus-probe.ts';
+import { advanceClock } from '../helpers/clock.ts';
 import { hasRedis, redisUrl, uniquePrefix } from '../helpers/cache.ts';
 import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
 import { graphql, testGateway } from '../helpers/gateway.ts';
@@ -199,6 +200,27 @@ describe.skipIf(!hasRedis || !hasPostgres)('flights and weather from the upstrea
 
   describe('when the upstream goes down', () => {
     afterAll(() => void sandbox.sandbox.control.reset());
+
+    it('serves an entity past its TTL but within grace, flagged by its age, while one refresh tries the upstream', async () => {
+      const listed = await graphql(gateway, routeFlights, { variables: { from: 'LHR', to: 'AMS', date: today } });
+      const number = listed.body.data.flights.edges[0].node.number;
+      sandbox.sandbox.control.set({ aviationstack: { outage: true } });
+      sandbox.sandbox.stats.reset();
+      try {
+        // 90 s on: past the flight's 60 s, within its 5 minutes of grace.
+        advanceClock(90_000);
+        const asked = 'query Stale($number: String!, $date: Date!) { flight(number: $number, date: $date) { number isHistorical dataAge } }';
+        const { status, body } = await graphql(gateway, asked, { variables: { number, date: today } });
+        expect(status).toBe(200);
+        expect(body.data.flight).toEqual({ number, isHistorical: false, dataAge: 90 });
+        expect(body.extensions.cache).toMatchObject({ hit: false, ttl: 30 });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(calls().statuses['/v1/flights']).toEqual({ '503': 1 });
+      } finally {
+        vi.useRealTimers();
+        sandbox.sandbox.control.reset();
+      }
+    });
 
     it('answers from history, flagged, and with UPSTREAM_UNAVAILABLE where there is none — never a 5xx', async () => {
       // History of LHR→JFK today, then an outage and an empty cache (another prefix).
