@@ -37,13 +37,14 @@ function namingArgument(error: GraphQLError, document: DocumentNode): GraphQLErr
   if (!node || error.extensions?.argumentName) return error;
   let argumentName: string | undefined;
   const path: string[] = [];
+  // The argument and the input fields down to the value: `input.date`, as resolvers name them.
   visit(document, {
     enter(current: ASTNode) {
-      if (current.kind === Kind.ARGUMENT) path.push(current.name.value);
-      if (current === node && path.length) argumentName = path[path.length - 1];
+      if (current.kind === Kind.ARGUMENT || current.kind === Kind.OBJECT_FIELD) path.push(current.name.value);
+      if (current === node && path.length) argumentName = path.join('.');
     },
     leave(current: ASTNode) {
-      if (current.kind === Kind.ARGUMENT) path.pop();
+      if (current.kind === Kind.ARGUMENT || current.kind === Kind.OBJECT_FIELD) path.pop();
     },
   });
   if (!argumentName) return error;

@@ -32,7 +32,7 @@ interface Miss {
   decision: Extract<Decision, { kind: 'cacheable' }>;
   /** When the miss was seen, before anything executed: the entry's creation time. */
   startedAt: number;
-  settle?: (stored: Stored | null) => void;
+  settle?: (stored: Stored | null, ttlSeconds?: number) => void;
   errors?: boolean;
   extensions?: boolean;
   tags?: string[];
@@ -127,7 +127,7 @@ export function useResponseCache<P extends VerifiedPrincipal>(options: ResponseC
       }
       const decision = miss.maxAge === undefined ? miss.decision : { ...miss.decision, ttlSeconds: Math.min(miss.decision.ttlSeconds, miss.maxAge) };
       const stored = core.store(decision, await response.text(), miss.tags ?? [], miss.startedAt);
-      miss.settle?.(stored);
+      miss.settle?.(stored, decision.ttlSeconds);
       const meta = { hit: false, tier: 'origin', ageSeconds: 0, ttlSeconds: decision.ttlSeconds, scope: decision.policy.scope, stale: false };
       setResponse(toResponse(fetchAPI, core.answer(stored, meta, null, miss.extensions ? false : undefined)));
     },

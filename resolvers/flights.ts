@@ -1,8 +1,8 @@
 import type { RouteRow } from '../drizzle/schema/index.ts';
-import type { Context } from '../src/context.ts';
+import { limitCacheAge, type Context } from '../src/context.ts';
 import type { Entity } from '../src/entities/entity-store.ts';
 import { secondsSince, usable } from './entity.ts';
-import { routeTag } from '../src/entities/flights.ts';
+import { flightTag, routeTag } from '../src/entities/flights.ts';
 import { parseFlightDate, parseFlightNumber } from '../src/sources/flights/flight-number.ts';
 import type { FlightStatus } from '../src/sources/flights/types.ts';
 import { utcToZonedWallClock } from '../src/sources/zoned-time.ts';
@@ -50,6 +50,8 @@ function view(entity: Entity<unknown>, flight: FlightStatus): FlightView {
 }
 
 async function loadFlight(ctx: Context, number: string, date: string): Promise<FlightView | null> {
+  // Whatever the answer — null included — it is about this number: a push for it invalidates it.
+  ctx.cacheTags.add(flightTag(number, date));
   const entity = usable(ctx, `Flight ${number} on ${date}`, await ctx.loaders.flightStatus.load({ number, date }).catch((err: Error) => err));
   const flight = entity.value;
   if (!flight) return null;
@@ -107,7 +109,13 @@ export async function codeshares({ flight }: FlightView, _: unknown, ctx: Contex
   const to = flight.destination.iata;
   if (!from || !to) return [];
   const entity = await ctx.loaders.routeFlights.load({ from, to, date: flight.date }).catch((err: Error) => err);
-  if (entity instanceof Error || !entity.value) return [];
+  // Without the route's listing the list is unknown, not empty: say [] but keep it out of the cache.
+  if (entity instanceof Error) {
+    limitCacheAge(ctx, 0);
+    return [];
+  }
+  usable(ctx, 'Codeshares', entity);
+  if (!entity.value) return [];
   return entity.value
     .filter((f) => f.codeshared && f.codeshared.number.toUpperCase() === flight.number)
     .map((f) => f.number)
@@ -183,6 +191,11 @@ export async function ingestFlightStatus(_: unknown, { input }: { input: FlightS
   ]);
   if (!origin) throw badUserInput('input.from', `No airport has the IATA code ${from}.`);
   if (!destination) throw badUserInput('input.to', `No airport has the IATA code ${to}.`);
+  // The date names the flight with its number: a departure on another local day is another flight.
+  const departsOn = origin.timezone ? utcToZonedWallClock(input.scheduledDeparture, origin.timezone).slice(0, 10) : date;
+  if (departsOn !== date) {
+    throw badUserInput('input.scheduledDeparture', `"input.scheduledDeparture" is on ${departsOn} at ${from}, local time; "input.date" says ${date}.`);
+  }
   const end = (row: typeof origin, times: { scheduled: Date | null; estimated?: Date | null; actual?: Date | null }, delay: number | null, terminal: string | null, gate: string | null) => ({
     iata: row.iata,
     icao: row.icao,

@@ -77,6 +77,13 @@ builder.queryType({ description: 'Aviation data: airports, airlines, routes and 
 builder.mutationType({ description: 'Changes; each invalidates the cached answers it affects.' });
 
 /**
+ * What a field that may call a paid upstream costs, beside the 1 of a field the database or
+ * the cache answers: an operation that could fan out into hundreds of upstream calls is
+ * refused by the cost limit before it runs (routes(first: 100) { flights(date) } costs 5 000+).
+ */
+export const UPSTREAM_FIELD_COST = 50;
+
+/**
  * The cost of a list field: its selection counted once per item it may return — the
  * `first` (or `last`) it is asked for, or the size it returns when not asked; never more than
  * the most it returns, since a larger page is refused by its resolver (BAD_USER_INPUT, naming

@@ -2,7 +2,7 @@ import * as resolve from '../resolvers/flights.ts';
 import { airportWeather } from '../resolvers/weather.ts';
 import { flightTag } from '../src/entities/flights.ts';
 import type { FlightEndpoint } from '../src/sources/flights/types.ts';
-import { builder, pageCost } from './builder.ts';
+import { builder, pageCost, UPSTREAM_FIELD_COST } from './builder.ts';
 import { cacheHint, fieldCacheHint } from './cache-hints.ts';
 import { connectionOf, edgeOf } from './paging.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/pagination.ts';
@@ -114,6 +114,7 @@ builder.queryFields((t) => ({
     type: 'Flight',
     nullable: true,
     ...fieldCacheHint('FlightStatus'),
+    complexity: UPSTREAM_FIELD_COST,
     description: 'A flight by number and local date; a marketing (codeshare) number resolves to the operating flight. Null when there is no such flight.',
     args: {
       number: t.arg.string({ required: true, description: 'Flight number, e.g. BA117 (IATA) or BAW117 (ICAO).' }),
@@ -130,7 +131,7 @@ builder.queryFields((t) => ({
         to: t.arg.string({ required: true, description: 'Destination IATA airport code.' }),
         date: t.arg({ type: 'Date', required: true, description: 'Local date of departure at the origin.' }),
       },
-      complexity: pageCost(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+      complexity: (args) => ({ ...pageCost(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)(args), field: UPSTREAM_FIELD_COST }),
       resolve: resolve.flights,
     },
     connectionOf('Flight', 'flights'),
@@ -143,7 +144,7 @@ builder.objectFields('Route', (t) => ({
     type: ['Flight'],
     description: "This route's airline's operating flights on a date, by scheduled departure.",
     args: { date: t.arg({ type: 'Date', required: true, description: 'Local date of departure at the origin.' }) },
-    complexity: { field: 1, multiplier: 10 },
+    complexity: { field: UPSTREAM_FIELD_COST, multiplier: 10 },
     resolve: resolve.routeFlights,
   }),
 }));

@@ -1,7 +1,7 @@
 import * as resolve from '../resolvers/weather.ts';
 import { weatherTag } from '../src/entities/weather.ts';
 import type { Metar, Taf } from '../src/sources/weather/types.ts';
-import { builder } from './builder.ts';
+import { builder, UPSTREAM_FIELD_COST } from './builder.ts';
 import { cacheHint } from './cache-hints.ts';
 
 const FlightCategoryEnum = builder.enumType('FlightCategory', {
@@ -111,7 +111,7 @@ builder.queryFields((t) => ({
     nullable: { list: false, items: true },
     description: `The latest METAR of each airport, in the order given (at most ${resolve.MAX_WEATHER_AIRPORTS}); null for an airport unknown or without a report.`,
     args: { airports: t.arg.stringList({ required: true, description: 'IATA (JFK) or ICAO (KJFK) airport codes.' }) },
-    complexity: (args) => ({ field: 1, multiplier: Math.max(1, Math.min(args.airports.length, resolve.MAX_WEATHER_AIRPORTS)) }),
+    complexity: (args) => ({ field: UPSTREAM_FIELD_COST, multiplier: Math.max(1, Math.min(args.airports.length, resolve.MAX_WEATHER_AIRPORTS)) }),
     resolve: resolve.weather,
   }),
 }));

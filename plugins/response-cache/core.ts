@@ -104,7 +104,8 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
     maxSize: 16 * 1024 * 1024,
     sizeCalculation: (_, text) => text.length * 4 + 256,
   });
-  const inflight = new Map<string, Promise<Stored | null>>();
+  // A leader's answer and the TTL its execution allowed (maxAgeOf may lower the operation's).
+  const inflight = new Map<string, Promise<{ stored: Stored; ttlSeconds: number } | null>>();
   const refreshing = new Set<string>();
   const refreshSecret = randomUUID();
   let fetchSelf: SelfFetch | undefined;
@@ -204,23 +205,23 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
     async lookup(
       decision: Extract<Decision, { kind: 'cacheable' }>,
       refreshWith: { url: URL; headers: HeaderSource; params: RequestParams },
-    ): Promise<{ stored: Stored; meta: Meta } | { settle?: (stored: Stored | null) => void }> {
+    ): Promise<{ stored: Stored; meta: Meta } | { settle?: (stored: Stored | null, ttlSeconds?: number) => void }> {
       if (!decision.bypass) {
         const found = await this.peek(decision, refreshWith);
         if (found) return found;
         const leader = inflight.get(decision.key);
         if (leader) {
           const shared = await leader;
-          if (shared) return { stored: shared, meta: { hit: false, tier: 'origin', ageSeconds: 0, ttlSeconds: decision.ttlSeconds, scope: decision.policy.scope, stale: false } };
+          if (shared) return { stored: shared.stored, meta: { hit: false, tier: 'origin', ageSeconds: 0, ttlSeconds: shared.ttlSeconds, scope: decision.policy.scope, stale: false } };
           return {};
         }
       }
       if (inflight.has(decision.key)) return {};
-      let settle!: (stored: Stored | null) => void;
-      inflight.set(decision.key, new Promise<Stored | null>((resolve) => (settle = resolve)));
+      let settle!: (shared: { stored: Stored; ttlSeconds: number } | null) => void;
+      inflight.set(decision.key, new Promise((resolve) => (settle = resolve)));
       return {
-        settle: (stored) => {
-          settle(stored);
+        settle: (stored, ttlSeconds = decision.ttlSeconds) => {
+          settle(stored && { stored, ttlSeconds });
           inflight.delete(decision.key);
         },
       };

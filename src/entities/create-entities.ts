@@ -100,7 +100,8 @@ export function createEntities({
     byNumber: async (number, date) => (await zonesReady(), source.byNumber(number, date)),
     byRoute: async (from, to, date) => (await zonesReady(), source.byRoute(from, to, date)),
   };
-  const weather = createWeatherSource(weatherClient, config.weather.batchSize ?? 100, (err) => logger.warn({ err: err.message }, 'weather report skipped'));
+  const weatherBatch = config.weather.batchSize ?? 100;
+  const weather = createWeatherSource(weatherClient, weatherBatch, (err) => logger.warn({ err: err.message }, 'weather report skipped'));
 
   const flightHistory = {
     record: (records: FlightStatus[]) => {
@@ -135,8 +136,8 @@ export function createEntities({
     stores: {
       flight,
       routeFlights,
-      metar: new EntityStore(metarKind(weather, weatherHistory), cache, logger),
-      taf: new EntityStore(tafKind(weather), cache, logger),
+      metar: new EntityStore(metarKind(weather, weatherHistory, weatherBatch), cache, logger),
+      taf: new EntityStore(tafKind(weather, weatherBatch), cache, logger),
     },
     clients: { flights: flightsClient, weather: weatherClient },
     flush,

@@ -72,7 +72,6 @@ export type FetchedListener<K, V> = (answers: { key: K; value: V | null }[], fet
  */
 export class EntityStore<K, V> {
   private readonly inflight = new Map<string, Promise<Entity<V>>>();
-  private readonly refreshing = new Set<string>();
   private queued: Waiting<K, V>[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly listeners: FetchedListener<K, V>[] = [];
@@ -141,10 +140,10 @@ export class EntityStore<K, V> {
     );
   }
 
-  /** The cached entity of a key, fresh or stale, without calling the upstream. */
+  /** The fresh cached entity of a key (not a stale one), without calling the upstream. */
   async cached(key: K): Promise<V | null | undefined> {
     const found = (await this.readCache([this.kind.id(key)])).get(this.kind.id(key));
-    return found?.value;
+    return found?.source === 'cache' ? found.value : undefined;
   }
 
   private async readCache(ids: string[]): Promise<Map<string, Entity<V>>> {
@@ -206,7 +205,7 @@ export class EntityStore<K, V> {
     );
   }
 
-  private async fetchAndStore(keys: K[], { orHistory = true } = {}): Promise<Map<string, EntityResult<V>>> {
+  private async fetchAndStore(keys: K[]): Promise<Map<string, EntityResult<V>>> {
     const results = new Map<string, EntityResult<V>>();
     // Stamped before the call: an invalidation that lands while it runs wins over its answer.
     const fetchedAt = Date.now();
@@ -220,7 +219,7 @@ export class EntityStore<K, V> {
     const failed = keys.filter((key) => answer.get(this.kind.id(key)) instanceof Error);
     if (failed.length) {
       this.counters.failures++;
-      const fallen = orHistory ? await this.fallback(failed, answer) : new Map(failed.map((key) => [this.kind.id(key), answer.get(this.kind.id(key)) as Error]));
+      const fallen = await this.fallback(failed, answer);
       for (const [id, result] of fallen) results.set(id, result);
     }
     const entries: { key: string; value: { value: V | null; fetchedAt: number }; options: { ttl: number; grace: number; tags: string[]; createdAt: number } }[] = [];
@@ -275,16 +274,17 @@ export class EntityStore<K, V> {
     return results;
   }
 
-  /** Within grace: the stale entity now, one refresh per id behind it (a failed one leaves it be). */
+  /**
+   * Within grace: the stale entity now, and one refresh behind it — queued like any fetch, so
+   * stale stations share one call, and registered as in flight, so a request whose entity
+   * expires meanwhile waits for it instead of calling again. A failed refresh leaves the
+   * stale entity be.
+   */
   private refreshInBackground(key: K, id: string): void {
-    if (this.refreshing.has(id) || this.inflight.has(id)) return;
-    this.refreshing.add(id);
-    void this.fetchAndStore([key], { orHistory: false })
-      .then((results) => {
-        const result = results.get(id);
-        if (result instanceof Error) this.logger.warn({ kind: this.kind.name, id, err: result.message }, 'background refresh failed: serving the stale entity');
-      })
-      .finally(() => this.refreshing.delete(id));
+    if (this.inflight.has(id)) return;
+    this.fetchShared([key])
+      .get(id)!
+      .catch((err: Error) => this.logger.warn({ kind: this.kind.name, id, err: err.message }, 'background refresh failed: serving the stale entity'));
   }
 
   private cacheKey(id: string): string {

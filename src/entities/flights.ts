@@ -39,7 +39,8 @@ export function flightStatusKind(source: FlightSource, history: FlightHistory): 
     id: (k) => `${k.number}:${k.date}`,
     ttlMs: 60_000,
     graceMs: 5 * 60_000,
-    tags: (k) => [flightTag(k.number, k.date)],
+    // Under every number it goes by: the one asked for, its own, and the operating flight's.
+    tags: (k, v) => [...new Set([k.number, v?.number, v?.codeshared?.number.toUpperCase()].filter((n): n is string => !!n).map((n) => flightTag(n, k.date)))],
     fetch: (keys) =>
       eachKey(keys, (k) => `${k.number}:${k.date}`, async (k) => recordOf(k.number, await source.byNumber(k.number, k.date))),
     revive: reviveFlight,

@@ -2,6 +2,7 @@ import type { Observed } from '../history/flights.ts';
 import { reviveMetar, reviveTaf } from '../history/weather.ts';
 import type { WeatherSource } from '../sources/weather/source.ts';
 import type { Metar, Taf } from '../sources/weather/types.ts';
+import { batches } from '../sources/weather/aviationweather.ts';
 import type { EntityKind } from './entity-store.ts';
 
 export const weatherTag = (station: string) => `Weather:${station}`;
@@ -21,13 +22,34 @@ function newestByStation<T extends { station: string }>(reports: T[], timeOf: (r
   return newest;
 }
 
-/** Every station asked for: its report, or null when the upstream has none. */
-function answerFor<T>(stations: string[], found: Map<string, T>): Map<string, T | null> {
-  return new Map(stations.map((station) => [station, found.get(station) ?? null]));
+// What aviationweather.gov names stations by. Some airports carry local codes in their ICAO
+// column ("07FA"): no station reports under them, so they are answered null without a call.
+const ICAO_STATION = /^[A-Z][A-Z0-9]{3}$/;
+
+/**
+ * Every station asked for: its newest report, null when the upstream has none, or the error of
+ * the batch it was in — one failed batch costs its own stations, not the others'.
+ */
+async function fetchStations<T extends { station: string }>(
+  stations: string[],
+  batchSize: number,
+  fetch: (batch: string[]) => Promise<T[]>,
+  timeOf: (report: T) => Date,
+): Promise<Map<string, T | null | Error>> {
+  const answer = new Map<string, T | null | Error>(stations.filter((s) => !ICAO_STATION.test(s)).map((s) => [s, null]));
+  const valid = stations.filter((s) => ICAO_STATION.test(s));
+  const groups = batches(valid, batchSize);
+  const settled = await Promise.allSettled(groups.map(fetch));
+  groups.forEach((group, i) => {
+    const outcome = settled[i]!;
+    const found = outcome.status === 'fulfilled' ? newestByStation(outcome.value, timeOf) : undefined;
+    for (const station of group) answer.set(station, found ? (found.get(station) ?? null) : (outcome as PromiseRejectedResult).reason);
+  });
+  return answer;
 }
 
 /** The current METAR of a station, many stations per upstream call: 900 s. */
-export function metarKind(source: WeatherSource, history: WeatherHistory): EntityKind<string, Metar> {
+export function metarKind(source: WeatherSource, history: WeatherHistory, batchSize: number): EntityKind<string, Metar> {
   return {
     name: 'metar',
     id: (station) => station,
@@ -36,7 +58,7 @@ export function metarKind(source: WeatherSource, history: WeatherHistory): Entit
     ttlMs: 900_000,
     graceMs: 30 * 60_000,
     tags: (station) => [weatherTag(station)],
-    fetch: async (stations) => answerFor(stations, newestByStation(await source.metars(stations), (m) => m.observedAt)),
+    fetch: (stations) => fetchStations(stations, batchSize, (batch) => source.metars(batch), (m) => m.observedAt),
     revive: reviveMetar,
     persist: (metars) => history.record(metars),
     fallback: (stations) => history.latest(stations),
@@ -44,7 +66,7 @@ export function metarKind(source: WeatherSource, history: WeatherHistory): Entit
 }
 
 /** The current TAF of a station, many stations per upstream call: 3600 s. Forecasts are not kept as history. */
-export function tafKind(source: WeatherSource): EntityKind<string, Taf> {
+export function tafKind(source: WeatherSource, batchSize: number): EntityKind<string, Taf> {
   return {
     name: 'taf',
     id: (station) => station,
@@ -52,7 +74,7 @@ export function tafKind(source: WeatherSource): EntityKind<string, Taf> {
     ttlMs: 3_600_000,
     graceMs: 3 * 3_600_000,
     tags: (station) => [weatherTag(station)],
-    fetch: async (stations) => answerFor(stations, newestByStation(await source.tafs(stations), (t) => t.issuedAt)),
+    fetch: (stations) => fetchStations(stations, batchSize, (batch) => source.tafs(batch), (t) => t.issuedAt),
     revive: reviveTaf,
   };
 }

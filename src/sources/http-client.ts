@@ -1,6 +1,7 @@
 import { CircuitBreaker, type BreakerState } from '../resilience/breaker.ts';
 import { retry } from '../resilience/retry.ts';
 import { parseRetryAfter } from '../resilience/retry-after.ts';
+import { createSemaphore } from '../resilience/semaphore.ts';
 import { withTimeout } from '../resilience/timeout.ts';
 import {
   UpstreamCircuitOpenError,
@@ -33,6 +34,8 @@ export interface UpstreamOptions {
   backoff?: { baseMs: number; capMs: number };
   /** The longest Retry-After honoured; asked for more, the call fails at once. Default: 2000 ms. */
   maxRetryAfterMs?: number;
+  /** Calls in flight at once; more wait their turn. Default: 8. */
+  maxConcurrent?: number;
 }
 
 /** One attempt at an upstream, as the call log keeps it. */
@@ -89,6 +92,7 @@ export function createHttpClient(options: UpstreamOptions, sink: CallSink, fetch
   const backoff = options.backoff ?? { baseMs: 100, capMs: 1000 };
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 2000;
   const breaker = new CircuitBreaker({ failureThreshold: options.breaker.failures, resetAfterMs: options.breaker.resetMs });
+  const inTurn = createSemaphore(options.maxConcurrent ?? 8);
 
   function record(endpoint: string, at: Date, started: number, status: number | null, error?: string) {
     const call: UpstreamCall = { source, endpoint, status, latencyMs: Math.round(performance.now() - started), ok: !error, cost: 0, at };
@@ -156,7 +160,7 @@ export function createHttpClient(options: UpstreamOptions, sink: CallSink, fetch
       // still-failing upstream is told so fast and is not sent a volley.
       const maxAttempts = breaker.state === 'half-open' ? 1 : retries + 1;
       try {
-        const response = await retry(() => attempt(url, endpoint, signal), {
+        const response = await retry(() => inTurn(() => attempt(url, endpoint, signal)), {
           maxAttempts,
           ...backoff,
           retryable: isRetryable,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSemaphore } from '../../src/resilience/semaphore.ts';
 import { TierGuard, TierTimeoutError } from '../../src/cache/guard.ts';
 import { createLogger } from '../../src/logger.ts';
 import { CircuitBreaker } from '../../src/resilience/breaker.ts';
@@ -365,5 +366,39 @@ describe('TierGuard (the cache tier guard on these pieces)', () => {
     expect(await slow).toEqual([]);
     expect(lines).toMatchObject([{ tier: 'postgres', op: 'getMany', err: 'getMany took over 100 ms' }]);
     expect(new TierTimeoutError(5)).toBeInstanceOf(TimeoutError);
+  });
+});
+
+describe('a semaphore', () => {
+  beforeEach(() => vi.useRealTimers());
+
+  it('runs at most its limit at once, the rest in the order they came', async () => {
+    const run = createSemaphore(2);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    const gates: (() => void)[] = [];
+    const tasks = [0, 1, 2, 3, 4].map((i) =>
+      run(async () => {
+        started.push(i);
+        most = Math.max(most, ++running);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        running--;
+        return i;
+      }),
+    );
+    for (let opened = 0; opened < 5; opened++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gates.shift()!();
+    }
+    expect(await Promise.all(tasks)).toEqual([0, 1, 2, 3, 4]);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(most).toBe(2);
+  });
+
+  it('frees its place when a task fails', async () => {
+    const run = createSemaphore(1);
+    await expect(run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await run(async () => 'next')).toBe('next');
   });
 });

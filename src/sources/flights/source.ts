@@ -1,6 +1,10 @@
 import { UpstreamHttpError } from '../errors.ts';
 import type { HttpClient } from '../http-client.ts';
-import { flightQuery, nextOffset, pageParams, parseFlightsBody, routeQuery, type QueryParams } from './aviationstack.ts';
+import { FLIGHTS_PAGE_LIMIT, flightQuery, nextOffset, pageParams, parseFlightsBody, routeQuery, type QueryParams } from './aviationstack.ts';
+import { FlightsFormatError } from './errors.ts';
+
+// The busiest airport pair's day is a few hundred records; 20 pages of 100 is far beyond it.
+const MAX_PAGES = 20;
 import type { FlightStatus } from './types.ts';
 
 export interface FlightSource {
@@ -27,12 +31,17 @@ export function createFlightSource(http: HttpClient, accessKey: string, timeZone
   }
   async function all(query: QueryParams): Promise<FlightStatus[]> {
     const flights: FlightStatus[] = [];
-    for (let offset: number | null = 0; offset !== null; ) {
+    for (let offset = 0, pages = 0; ; pages++) {
+      // Every page is a paid call: a listing that never ends (a server that ignores `offset`)
+      // is cut off rather than followed.
+      if (pages === MAX_PAGES) throw new FlightsFormatError(`the flights listing did not end after ${MAX_PAGES} pages of ${FLIGHTS_PAGE_LIMIT}`);
       const result = await page(query, offset);
       flights.push(...result.flights);
-      offset = nextOffset(result.pagination);
+      // From the offset asked for, not the one echoed: an echo of 0 would ask for page 2 forever.
+      const next = nextOffset({ ...result.pagination, offset });
+      if (next === null) return flights;
+      offset = next;
     }
-    return flights;
   }
   return {
     byNumber: (number, date) => all(flightQuery({ number, date })),
