@@ -10,6 +10,7 @@ import type { AircraftTypeRow, AirlineRow, AirportRow, CountryRow, RouteRow } fr
 import type { Context } from '../src/context.ts';
 import type { FlightView } from '../resolvers/flights.ts';
 import type { ReportView } from '../resolvers/weather.ts';
+import type { CategoryShares, FlightPattern, HourPattern, WeatherPattern } from '../src/sql/patterns.ts';
 import type { FlightAircraft } from '../src/sources/flights/types.ts';
 import type { CloudLayer, Metar, Taf, TafPeriod, Visibility, Wind } from '../src/sources/weather/types.ts';
 import { pagingDescriptions } from './paging.ts';
@@ -40,6 +41,10 @@ export const builder = new SchemaBuilder<{
     Wind: Wind;
     Visibility: Visibility;
     CloudLayer: CloudLayer;
+    FlightPattern: FlightPattern;
+    HourPattern: HourPattern;
+    WeatherPattern: WeatherPattern;
+    FlightCategoryShares: CategoryShares;
   };
   Scalars: {
     Date: { Input: string; Output: string };

@@ -18,8 +18,16 @@ export const defaultTtlSeconds = {
   FlightStatus: 60,
   Weather: 900,
   Forecast: 3_600,
-  // Later domains: anonymous quote 600, user quote 1800, risk 3600, flight pattern 3600,
-  // weather pattern 7200, route analysis 86400.
+  /** A route's delays over days of history: an hour's new flights barely move it. */
+  FlightPattern: 3_600,
+  WeatherPattern: 7_200,
+  /**
+   * Reserved for a route analysis (patterns over a long window, read on their own): no type
+   * carries it yet. An answer lives as long as its shortest hint, so it could only lengthen
+   * an answer made of nothing shorter-lived — not Route.pattern, whose Route is 3600.
+   */
+  RouteAnalysis: 86_400,
+  // Later domains: anonymous quote 600, user quote 1800, risk 3600.
 } as const;
 
 export interface CacheHintOptions<Row> {

@@ -7,6 +7,7 @@ import './airline.ts';
 import './airport.ts';
 import './country.ts';
 import './flight.ts';
+import './pattern.ts';
 import './route.ts';
 import './viewer.ts';
 import './weather.ts';

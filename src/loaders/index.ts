@@ -2,6 +2,7 @@ import type { Database } from '../db/database.ts';
 import { createAirlineLoaders } from './airlines.ts';
 import { createAirportLoaders } from './airports.ts';
 import { createCountryLoaders } from './countries.ts';
+import { createPatternLoaders } from './patterns.ts';
 import { createRouteLoaders } from './routes.ts';
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -16,5 +17,6 @@ export function createLoaders(db: Database) {
     ...createAirlineLoaders(db),
     ...createCountryLoaders(db),
     ...createRouteLoaders(db),
+    ...createPatternLoaders(db),
   };
 }

@@ -15,7 +15,8 @@ describe('every type declares how it is cached', () => {
     expect(unhinted.map((t) => t.name)).toEqual([]);
     // The walk saw the types it should: no empty pass.
     expect(objectTypes.filter((t) => !plumbing(t)).map((t) => t.name).sort()).toEqual([
-      'AircraftType', 'Airline', 'Airport', 'CloudLayer', 'Country', 'Flight', 'FlightAircraft', 'Forecast', 'ForecastPeriod', 'Route', 'Viewer', 'Visibility', 'Weather', 'Wind',
+      'AircraftType', 'Airline', 'Airport', 'CloudLayer', 'Country', 'Flight', 'FlightAircraft', 'FlightCategoryShares', 'FlightPattern', 'Forecast', 'ForecastPeriod',
+      'HourPattern', 'Route', 'Viewer', 'Visibility', 'Weather', 'WeatherPattern', 'Wind',
     ]);
   });
 
