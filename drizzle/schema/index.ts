@@ -6,3 +6,4 @@ export * from './routes.ts';
 export * from './cache.ts';
 export * from './partners.ts';
 export * from './history.ts';
+export * from './quotes.ts';
