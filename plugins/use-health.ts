@@ -16,6 +16,11 @@ export interface HealthOptions {
   timeoutMs?: number;
   /** How a check is bounded by `timeoutMs`. Default: a plain timer race. */
   withTimeout?: HealthTimeout;
+  /**
+   * Fields added to the body that are not checks and never change the status (a background
+   * job's progress); they cannot replace `status` or `checks`. Default: none.
+   */
+  info?: () => Record<string, unknown>;
 }
 
 interface CheckResult {
@@ -45,6 +50,16 @@ async function run(check: HealthCheck, timeoutMs: number, bounded: HealthTimeout
   }
 }
 
+/** The info's fields, without any that would replace the checks' verdict; none when it throws. */
+function extra(info: HealthOptions['info']): Record<string, unknown> {
+  try {
+    const { status: _status, checks: _checks, ...fields } = info?.() ?? {};
+    return fields;
+  } catch {
+    return {};
+  }
+}
+
 /**
  * Yoga answers `/health` itself by default: move its liveness check (`healthCheckEndpoint`)
  * when this plugin takes that path.
@@ -52,7 +67,7 @@ async function run(check: HealthCheck, timeoutMs: number, bounded: HealthTimeout
  * Answers `path` with the state of every dependency: `healthy` (200) when all are up,
  * `degraded` (200) when only optional ones are down, `down` (503) otherwise.
  */
-export function useHealth({ path = '/health', checks = {}, optional = [], timeoutMs = 1000, withTimeout = timerRace }: HealthOptions = {}): Plugin {
+export function useHealth({ path = '/health', checks = {}, optional = [], timeoutMs = 1000, withTimeout = timerRace, info }: HealthOptions = {}): Plugin {
   return {
     async onRequest({ url, fetchAPI, endResponse }) {
       if (url.pathname !== path) return;
@@ -60,7 +75,7 @@ export function useHealth({ path = '/health', checks = {}, optional = [], timeou
       const results = await Promise.all(names.map((name) => run(checks[name]!, timeoutMs, withTimeout)));
       const down = names.filter((_, i) => results[i]!.status === 'down');
       const status = down.length === 0 ? 'healthy' : down.every((name) => optional.includes(name)) ? 'degraded' : 'down';
-      const body = { status, checks: Object.fromEntries(names.map((name, i) => [name, results[i]])) };
+      const body = { status, checks: Object.fromEntries(names.map((name, i) => [name, results[i]])), ...extra(info) };
       endResponse(
         new fetchAPI.Response(JSON.stringify(body), {
           status: status === 'down' ? 503 : 200,

@@ -6,6 +6,7 @@ import type { CacheConfig } from './cache/create-cache.ts';
 import type { DatabaseConfig } from './db/database.ts';
 import type { FlightDateWindow } from './context.ts';
 import type { SourceSettings } from './entities/create-entities.ts';
+import type { StartupBackfillOptions } from './history/backfill.ts';
 import type { CorsOptions } from './http/cors.ts';
 import { defaultTtlPolicy, type TtlPolicy } from '../plugins/response-cache/ttl-policy.ts';
 
@@ -110,6 +111,9 @@ const envSchema = z.object({
   SANDBOX_LATENCY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0)),
   SANDBOX_JITTER_MS: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0)),
   SANDBOX_FAILURE_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0)),
+  BACKFILL_ON_START: z.preprocess(emptyAsUndefined, z.enum(['auto', 'off']).default('auto')),
+  BACKFILL_START_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(365).default(30)),
+  BACKFILL_START_ROUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(50)),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -140,6 +144,8 @@ export type Config = {
     entityCache: boolean;
     sandbox: { latencyMs: number; jitterMs: number; failureRate: number };
   };
+  /** History filled in the background once the server listens (from the in-process sandbox only). */
+  backfill: StartupBackfillOptions;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -224,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       entityCache: e.ENTITY_CACHE === 'on',
       sandbox: { latencyMs: e.SANDBOX_LATENCY_MS, jitterMs: e.SANDBOX_JITTER_MS, failureRate: e.SANDBOX_FAILURE_RATE },
     },
+    backfill: { onStart: e.BACKFILL_ON_START, days: e.BACKFILL_START_DAYS, routes: e.BACKFILL_START_ROUTES },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -38,6 +38,8 @@ export interface GatewayDeps {
   limits?: LimitsOptions;
   /** Answers differ by Origin (CORS for a list of origins, set by the server's edge): cached ones say so in Vary. */
   varyByOrigin?: boolean;
+  /** Fields `/health` adds to its body (the start-up backfill's progress); never its status. Default: none. */
+  healthInfo?: () => Record<string, unknown>;
   logger: Logger;
 }
 
@@ -131,6 +133,7 @@ export function createGateway({
   responseCache: settings,
   limits = defaultLimits,
   varyByOrigin = false,
+  healthInfo,
   logger,
 }: GatewayDeps): Gateway {
   const cacheChecks = cacheTierChecks(cache);
@@ -161,7 +164,7 @@ export function createGateway({
       ...(responseCache ? [responseCache] : []),
       useLimits({ ...limits, costOf: (args) => operationCost(schema, args) }),
       useErrorCodes(),
-      useHealth({ checks: { database: () => database.ping(), ...cacheChecks }, optional: Object.keys(cacheChecks), withTimeout }),
+      useHealth({ checks: { database: () => database.ping(), ...cacheChecks }, optional: Object.keys(cacheChecks), withTimeout, info: healthInfo }),
     ],
   });
   if (!responseCache) return yoga;

@@ -73,6 +73,15 @@ program
     (await import('./cli/sandbox.ts')).sandbox(options),
   );
 
+program
+  .command('backfill')
+  .description('fill flight and weather history for past days from the upstreams (resumable: a second run skips what is there)')
+  .requiredOption('--days <n>', 'days per route, back from yesterday', wholeNumber)
+  .option('--routes <routes>', 'top:N (the N busiest pairs) or pairs such as JFK-LHR,LHR-JFK', 'top:200')
+  .option('--concurrency <n>', 'upstream calls in flight at once', wholeNumber, 4)
+  .option('--yes', 'spend what a paid upstream (FLIGHTS_API_URL) will charge, when estimated above $1', false)
+  .action(async (options: { days: number; routes: string; concurrency: number; yes: boolean }) => (await import('./cli/backfill.ts')).backfill(options));
+
 program.parseAsync().catch((err: Error) => {
   // One line that says what to fix; the stack only when asked for.
   process.stderr.write(`contrail: ${err.message}\n`);

@@ -6,6 +6,7 @@ import { createCache } from './cache/create-cache.ts';
 import { cachePostgresUrl } from './db/cache-url.ts';
 import { openDatabase } from './db/database.ts';
 import { createEntities } from './entities/create-entities.ts';
+import { backfillDeps, backgroundBackfill } from './history/backfill.ts';
 import { createGateway } from './gateway.ts';
 import { createEdgeServer } from './http/edge.ts';
 import { createCors } from './http/cors.ts';
@@ -46,7 +47,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     closers.push(() => cache.close());
     const { flights, weather, flightDates, entityCache, sandbox: knobs } = config.upstreams;
     // No upstream configured: the sandbox answers in its place, over HTTP like the real ones.
-    const sandbox = flights.url && weather.url ? undefined : await startInProcessSandbox(database.db, { ...knobs, ...flightDates });
+    // A day of slack either side: the gateway's window is counted from UTC's today, flights from local ones.
+    const sandbox = flights.url && weather.url ? undefined : await startInProcessSandbox(database.db, { ...knobs, pastDays: flightDates.pastDays + 1, futureDays: flightDates.futureDays + 1 });
+    if (Boolean(flights.url) !== Boolean(weather.url)) {
+      logger.warn({ flights: flights.url ?? 'sandbox', weather: weather.url ?? 'sandbox' }, 'one upstream is real and the other the sandbox: simulated data will be served beside real data');
+    }
     if (sandbox) closers.push(() => sandbox.close());
     const entities = createEntities({
       config: {
@@ -58,6 +63,26 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       logger,
     });
     closers.push(() => entities.close());
+    // Patterns and quotes need history: a fresh machine fills some from the sandbox, after it
+    // listens. Never from a paid upstream unless asked (`contrail backfill`).
+    const fill =
+      config.backfill.onStart === 'auto' && !flights.url && flightDates.pastDays > 0
+        ? backgroundBackfill({
+            deps: () =>
+              backfillDeps(
+                database.db,
+                {
+                  flights: entities.clients.flights,
+                  flightsKey: SANDBOX_ACCESS_KEY,
+                  weather: weather.url ? undefined : entities.clients.weather,
+                  weatherBatchSize: weather.batchSize ?? 100,
+                },
+                logger,
+              ),
+            options: { days: Math.min(config.backfill.days, flightDates.pastDays), routes: { top: config.backfill.routes } },
+            logger,
+          })
+        : undefined;
     const authenticate = createAuthenticator(config.auth, database.db);
     const cors = createCors(config.cors);
     const gateway = createGateway({
@@ -69,6 +94,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       responseCache: config.responseCache,
       limits: config.limits,
       varyByOrigin: cors.variesByOrigin,
+      healthInfo: () => ({ backfill: fill?.status() ?? { state: 'off', done: 0, total: 0, errors: 0 } }),
       logger,
     });
     const server = createEdgeServer({ ...config.http, fastPath: gateway.fastPath, gateway, cors, logger });
@@ -80,6 +106,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const tiers = ['memory', ...(config.cache.redis ? ['redis'] : []), 'postgres'].join(' → ');
     const upstreams = { flights: flights.url ?? 'sandbox (in-process)', weather: weather.url ?? 'sandbox (in-process)' };
     logger.info({ url, database: database.kind, cache: tiers, upstreams }, `Contrail is serving GraphiQL at ${url}`);
+    if (fill) {
+      // Closed first (closers run in reverse): its calls in flight finish before the clients close.
+      closers.push(() => fill.stop());
+      fill.start();
+    }
     return {
       url,
       async close() {

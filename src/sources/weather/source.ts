@@ -7,7 +7,15 @@ export interface WeatherSource {
   metars(stations: readonly string[]): Promise<Metar[]>;
   /** The current TAF of each station that has one. */
   tafs(stations: readonly string[]): Promise<Taf[]>;
+  /**
+   * Every METAR of each station over the last `hours` (1 to METAR_HISTORY_MAX_HOURS), for filling
+   * history. One station's answer is `hours` times a latest call's: callers pass few stations.
+   */
+  metarHistory(stations: readonly string[], hours: number): Promise<Metar[]>;
 }
+
+/** How far back aviationweather.gov answers METARs: it keeps about 15 days. */
+export const METAR_HISTORY_MAX_HOURS = 15 * 24;
 
 /**
  * Weather from aviationweather.gov's Data API: many stations per call, `batchSize` at most. A
@@ -22,5 +30,11 @@ export function createWeatherSource(http: HttpClient, batchSize: number, skipped
   return {
     metars: (stations) => fetchAll(stations, '/api/data/metar', metarQuery, parseMetarBody),
     tafs: (stations) => fetchAll(stations, '/api/data/taf', tafQuery, parseTafBody),
+    async metarHistory(stations, hours) {
+      if (!Number.isInteger(hours) || hours < 1 || hours > METAR_HISTORY_MAX_HOURS) {
+        throw new RangeError(`expected whole hours from 1 to ${METAR_HISTORY_MAX_HOURS}, received ${hours}`);
+      }
+      return fetchAll(stations, '/api/data/metar', (ids) => ({ ...metarQuery(ids), hours: String(hours) }), parseMetarBody);
+    },
   };
 }
