@@ -6,7 +6,7 @@ import type { CacheConfig } from './cache/create-cache.ts';
 import type { DatabaseConfig } from './db/database.ts';
 import type { FlightDateWindow } from './context.ts';
 import type { SourceSettings } from './entities/create-entities.ts';
-import type { StartupBackfillOptions } from './history/backfill.ts';
+import type { StartupBackfillOptions } from './history/background-backfill.ts';
 import type { CorsOptions } from './http/cors.ts';
 import { defaultTtlPolicy, type TtlPolicy } from '../plugins/response-cache/ttl-policy.ts';
 
