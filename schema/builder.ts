@@ -9,6 +9,7 @@ import type { Viewer } from '../src/auth/viewer.ts';
 import type { AircraftTypeRow, AirlineRow, AirportRow, CountryRow, RouteRow } from '../drizzle/schema/index.ts';
 import type { Context } from '../src/context.ts';
 import type { FlightView } from '../resolvers/flights.ts';
+import type { QuoteView } from '../resolvers/quotes.ts';
 import type { ReportView } from '../resolvers/weather.ts';
 import type { CategoryShares, FlightPattern, HourPattern, WeatherPattern } from '../src/sql/patterns.ts';
 import type { FlightAircraft } from '../src/sources/flights/types.ts';
@@ -45,6 +46,10 @@ export const builder = new SchemaBuilder<{
     HourPattern: HourPattern;
     WeatherPattern: WeatherPattern;
     FlightCategoryShares: CategoryShares;
+    Quote: QuoteView;
+    QuoteBreakdown: QuoteView['breakdown'];
+    QuoteHistorical: QuoteView['breakdown']['historical'];
+    QuoteWeather: QuoteView['breakdown']['weather'];
   };
   Scalars: {
     Date: { Input: string; Output: string };

@@ -27,7 +27,9 @@ export const defaultTtlSeconds = {
    * an answer made of nothing shorter-lived — not Route.pattern, whose Route is 3600.
    */
   RouteAnalysis: 86_400,
-  // Later domains: anonymous quote 600, user quote 1800, risk 3600.
+  /** An anonymous quote: the price holds this long (resolvers/quotes.ts), and a status push for its flight ends it sooner. */
+  Quote: 600,
+  // Later domains: user quote 1800, risk 3600.
 } as const;
 
 export interface CacheHintOptions<Row> {

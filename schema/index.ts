@@ -8,6 +8,7 @@ import './airport.ts';
 import './country.ts';
 import './flight.ts';
 import './pattern.ts';
+import './quote.ts';
 import './route.ts';
 import './viewer.ts';
 import './weather.ts';

@@ -121,6 +121,19 @@ export type NearInput = {
   radiusKm: Scalars['Float']['input'];
 };
 
+/** The forecast flight category a quote was priced with. */
+export type QuoteWeatherCategory =
+  /** Instrument flight rules. */
+  | 'IFR'
+  /** Low instrument flight rules. */
+  | 'LIFR'
+  /** Marginal visual flight rules. */
+  | 'MVFR'
+  /** No forecast covers the time: priced at the climatological mean. */
+  | 'UNKNOWN'
+  /** Visual flight rules. */
+  | 'VFR';
+
 export type AirportNameQueryVariables = Exact<{ [key: string]: never; }>;
 
 

@@ -3,6 +3,7 @@ import { createAirlineLoaders } from './airlines.ts';
 import { createAirportLoaders } from './airports.ts';
 import { createCountryLoaders } from './countries.ts';
 import { createPatternLoaders } from './patterns.ts';
+import { createQuoteLoaders } from './quotes.ts';
 import { createRouteLoaders } from './routes.ts';
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -18,5 +19,6 @@ export function createLoaders(db: Database) {
     ...createCountryLoaders(db),
     ...createRouteLoaders(db),
     ...createPatternLoaders(db),
+    ...createQuoteLoaders(db),
   };
 }

@@ -16,14 +16,14 @@ describe('every type declares how it is cached', () => {
     // The walk saw the types it should: no empty pass.
     expect(objectTypes.filter((t) => !plumbing(t)).map((t) => t.name).sort()).toEqual([
       'AircraftType', 'Airline', 'Airport', 'CloudLayer', 'Country', 'Flight', 'FlightAircraft', 'FlightCategoryShares', 'FlightPattern', 'Forecast', 'ForecastPeriod',
-      'HourPattern', 'Route', 'Viewer', 'Visibility', 'Weather', 'WeatherPattern', 'Wind',
+      'HourPattern', 'Quote', 'QuoteBreakdown', 'QuoteHistorical', 'QuoteWeather', 'Route', 'Viewer', 'Visibility', 'Weather', 'WeatherPattern', 'Wind',
     ]);
   });
 
   it('gives every shared type with an identity an entity tag, so writes can invalidate what contains it', () => {
     // A PRIVATE type (the viewer) is one caller's and lives its short TTL: nothing writes it.
     const shared = objectTypes.filter((t) => 'id' in t.getFields() && hintOf(t)?.scope !== 'PRIVATE');
-    expect(shared.map((t) => t.name).sort()).toEqual(['AircraftType', 'Airline', 'Airport', 'Country', 'Flight', 'Forecast', 'Route', 'Weather']);
+    expect(shared.map((t) => t.name).sort()).toEqual(['AircraftType', 'Airline', 'Airport', 'Country', 'Flight', 'Forecast', 'Quote', 'Route', 'Weather']);
     const untagged = shared.filter((t) => typeof t.extensions.cacheTag !== 'function');
     expect(untagged.map((t) => t.name)).toEqual([]);
     const tag = schema.getType('Airport')!.extensions.cacheTag as (row: { id: number }) => string;

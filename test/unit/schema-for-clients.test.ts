@@ -88,7 +88,7 @@ describe('the schema clients see', () => {
 describe('ids for normalised client caches', () => {
   it('gives every entity type a non-null id: ID', () => {
     const entities = Object.values(schema.getTypeMap()).filter((t) => isObjectType(t) && t.extensions?.cacheTag);
-    expect(entities.map((t) => t.name).sort()).toEqual(['AircraftType', 'Airline', 'Airport', 'Country', 'Flight', 'Forecast', 'Route', 'Weather']);
+    expect(entities.map((t) => t.name).sort()).toEqual(['AircraftType', 'Airline', 'Airport', 'Country', 'Flight', 'Forecast', 'Quote', 'Route', 'Weather']);
     for (const type of entities) {
       expect(isObjectType(type) && String(type.getFields().id?.type), type.name).toBe('ID!');
     }
