@@ -5,6 +5,7 @@ import type { SharedTier } from '../../src/cache/tier.ts';
 import { createCache } from '../../src/cache/create-cache.ts';
 import { loadConfig } from '../../src/config.ts';
 import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
+import { busProbe } from '../helpers/bus-probe.ts';
 import { chain, hasRedis, memoryTier, postgresTier, redisUrl, sleep, uniquePrefix } from '../helpers/cache.ts';
 import { advanceClock, stopClock } from '../helpers/clock.ts';
 
@@ -21,13 +22,19 @@ describe.skipIf(skip)('the chain on real Redis and Postgres', () => {
   beforeAll(async () => {
     database = await seededPostgres();
   });
+  const prefixes = new Set<string>();
   afterAll(async () => {
     for (const c of opened) await c.close();
     await database?.close();
+    // The shared Redis keeps nothing of this file: entries and tag times alike.
+    const probe = await busProbe(redisUrl!);
+    for (const prefix of prefixes) await probe.removeKeys(prefix);
+    await probe.close();
   });
 
   /** A cache as one gateway instance builds it: its own memory, the shared Redis (and bus) and Postgres. */
   async function instance(keyPrefix: string) {
+    prefixes.add(keyPrefix);
     const config = loadConfig({ REDIS_URL: redisUrl!, CACHE_KEY_PREFIX: keyPrefix, CACHE_PRUNE_INTERVAL_MS: '0' }).cache;
     const cache = await createCache({ config, logger: testLogger, postgresUrl: database.url });
     opened.push(cache);

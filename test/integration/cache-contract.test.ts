@@ -3,7 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEntry } from '../../src/cache/entry.ts';
 import type { SharedTier } from '../../src/cache/tier.ts';
 import { hasPostgres, seededPostgres } from '../helpers/databases.ts';
-import { chain, hasRedis, memoryTier, pgliteOnSocket, postgresTier, redisTier, sleep, uniquePrefix } from '../helpers/cache.ts';
+import { busProbe } from '../helpers/bus-probe.ts';
+import { chain, hasRedis, memoryTier, pgliteOnSocket, postgresTier, redisTier, redisUrl, sleep, uniquePrefix as newPrefix } from '../helpers/cache.ts';
+
+// Every prefix this file writes under, removed from the shared Redis at the end.
+const prefixes: string[] = [];
+const uniquePrefix = (name: string) => {
+  const prefix = newPrefix(name);
+  prefixes.push(prefix);
+  return prefix;
+};
+afterAll(async () => {
+  if (!hasRedis) return;
+  const probe = await busProbe(redisUrl!);
+  for (const prefix of prefixes) await probe.removeKeys(prefix);
+  await probe.close();
+});
 
 /** The operations every tier and every chain must honour alike. */
 interface Store {
