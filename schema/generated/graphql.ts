@@ -191,6 +191,13 @@ export type FlightStatusQueryVariables = Exact<{
 
 export type FlightStatusQuery = { __typename?: 'Query', flight?: { __typename?: 'Flight', number: string, status: FlightStatus, departureDelayMinutes?: number | null, originWeather?: { __typename?: 'Weather', flightCategory?: FlightCategory | null } | null, destinationWeather?: { __typename?: 'Weather', flightCategory?: FlightCategory | null } | null } | null };
 
+export type RouteRiskQueryVariables = Exact<{
+  date: Scalars['Date']['input'];
+}>;
+
+
+export type RouteRiskQuery = { __typename?: 'Query', flightPattern: { __typename?: 'FlightPattern', flights: number, onTimeRate?: number | null, p50DelayMinutes?: number | null, p90DelayMinutes?: number | null, cancellationRate?: number | null, byHour: Array<{ __typename?: 'HourPattern', hour: number, flights: number, onTimeRate?: number | null }> }, airport?: { __typename?: 'Airport', weatherPattern: { __typename?: 'WeatherPattern', observations: number, categories: { __typename?: 'FlightCategoryShares', vfr?: number | null, ifr?: number | null } } } | null, quote?: { __typename?: 'Quote', premium: number, currency: string, probability: number, riskScore: number, validUntil: unknown, breakdown: { __typename?: 'QuoteBreakdown', loading: number, fee: number, historical: { __typename?: 'QuoteHistorical', flights: number, onTimeRate?: number | null, p: number }, weather: { __typename?: 'QuoteWeather', origin: QuoteWeatherCategory, destination: QuoteWeatherCategory, factor: number } } } | null };
+
 export type WhoAmIQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -375,6 +382,52 @@ export const FlightStatusDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"fab3cfea8599d3e872d8a51e1c9ee63e801284c82400aab29d916bfd45e2f0fd"}) as unknown as TypedDocumentString<FlightStatusQuery, FlightStatusQueryVariables>;
+export const RouteRiskDocument = new TypedDocumentString(`
+    query RouteRisk($date: Date!) {
+  flightPattern(from: "JFK", to: "LHR", days: 30) {
+    flights
+    onTimeRate
+    p50DelayMinutes
+    p90DelayMinutes
+    cancellationRate
+    byHour {
+      hour
+      flights
+      onTimeRate
+    }
+  }
+  airport(iata: "JFK") {
+    weatherPattern(days: 30) {
+      observations
+      categories {
+        vfr
+        ifr
+      }
+    }
+  }
+  quote(flight: "AA49", date: $date, coverage: 200, delayThresholdMinutes: 120) {
+    premium
+    currency
+    probability
+    riskScore
+    validUntil
+    breakdown {
+      historical {
+        flights
+        onTimeRate
+        p
+      }
+      weather {
+        origin
+        destination
+        factor
+      }
+      loading
+      fee
+    }
+  }
+}
+    `, {"hash":"04469f9a3aba17330a99dc2bef903bdfcf28d7e3628a9d8cf69c2ba25d9d5a53"}) as unknown as TypedDocumentString<RouteRiskQuery, RouteRiskQueryVariables>;
 export const WhoAmIDocument = new TypedDocumentString(`
     query WhoAmI {
   viewer {
