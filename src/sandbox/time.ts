@@ -1,6 +1,6 @@
 /**
- * Wall clocks in airport time zones (src/sources/zoned-time.ts), with offsets cached per quarter
- * hour: a schedule is written in local time, and AviationStack reports local times.
+ * Wall clocks in airport time zones (on src/sources/zoned-time.ts): a schedule is written in
+ * local time, and AviationStack reports local times.
  */
 import { offsetAt } from '../sources/zoned-time.ts';
 
@@ -8,23 +8,9 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
-// Offsets change only on quarter hours (Lord Howe's DST moves by 30 minutes), so one look-up
-// per zone and quarter hour serves every flight in it; the cache is dropped when it grows large.
-const QUARTER_HOUR_MS = 15 * 60_000;
-const offsets = new Map<string, number>();
-const MAX_CACHED_OFFSETS = 200_000;
-
 /** The zone's offset from UTC at that instant, in ms (positive east of Greenwich). */
 export function offsetMs(timeZone: string, utcMs: number): number {
-  const quarter = Math.floor(utcMs / QUARTER_HOUR_MS);
-  const key = `${timeZone}|${quarter}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    offset = offsetAt(quarter * QUARTER_HOUR_MS, timeZone);
-    if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
-    offsets.set(key, offset);
-  }
-  return offset;
+  return offsetAt(utcMs, timeZone);
 }
 
 /**

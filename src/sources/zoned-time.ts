@@ -61,12 +61,26 @@ function zonedFields(epochMs: number, zone: string): Fields {
   return fields as unknown as Fields;
 }
 
+// Offsets change only on quarter hours (Lord Howe's DST moves by 30 minutes, Nepal sits at
+// +5:45), so one Intl look-up per zone and quarter hour serves every time in it: reading a day
+// of flights asks a few dozen, not thousands. The cache is dropped when it grows large.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+const MAX_CACHED_OFFSETS = 200_000;
+
 /** The zone's offset from UTC at an instant, in ms (New York in winter: −5 h). */
 export function offsetAt(epochMs: number, zone: string): number {
-  // Intl has no milliseconds, so compare whole seconds.
-  const wholeSecond = Math.floor(epochMs / 1000) * 1000;
-  const f = zonedFields(wholeSecond, zone);
-  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - wholeSecond;
+  const quarter = Math.floor(epochMs / QUARTER_HOUR_MS);
+  const key = `${zone}|${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const start = quarter * QUARTER_HOUR_MS;
+    const f = zonedFields(start, zone);
+    offset = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - start;
+    if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 /**
@@ -119,6 +133,8 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** What clocks in `zone` show at `instant`, as `yyyy-mm-ddThh:mm:ss` (seconds; no offset). */
 export function utcToZonedWallClock(instant: Date, zone: string): string {
-  const f = zonedFields(instant.getTime(), zone);
-  return `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}T${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}`;
+  const ms = Math.floor(instant.getTime() / 1000) * 1000;
+  const local = new Date(ms + offsetAt(ms, zone));
+  const year = local.getUTCFullYear();
+  return `${pad(year, 4)}-${local.toISOString().slice(5, 19)}`;
 }
