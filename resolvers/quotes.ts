@@ -61,13 +61,19 @@ function notPriceable(status: FlightStatus, missing: string) {
   });
 }
 
+/** A priced quote and the airports of its operating flight: what a stored quote records besides. */
+export interface PricedQuote extends QuoteView {
+  originIata: string;
+  destinationIata: string;
+}
+
 /**
- * `quote(flight, date, coverage, delayThresholdMinutes)`: an anonymous price for insuring one
- * flight against a delay of at least the threshold (or a cancellation). Arguments the buyer must
- * fix are BAD_USER_INPUT naming them; an unknown flight is NOT_FOUND; a flight the pricing will
- * not insure is QUOTE_DECLINED with its reason.
+ * Prices `args` for anyone: the anonymous quote and a signed-in user's stored one alike. The
+ * price holds `validSeconds` at most, and never past the lead time before departure at which
+ * quotes for the flight close. Arguments the buyer must fix are BAD_USER_INPUT naming them; an
+ * unknown flight is NOT_FOUND; a flight the pricing will not insure is QUOTE_DECLINED with its reason.
  */
-export async function quote(_: unknown, args: QuoteArgs, ctx: Context): Promise<QuoteView> {
+export async function priceQuote(args: QuoteArgs, ctx: Context, validSeconds: number): Promise<PricedQuote> {
   const config = pricing;
   const number = parseNumberArg('flight', args.flight);
   const date = parseDateArg('date', args.date, ctx);
@@ -119,13 +125,24 @@ export async function quote(_: unknown, args: QuoteArgs, ctx: Context): Promise<
 
   // Quotes close a lead time before departure: a price cached past that would sell what may not be sold.
   const closes = departure.getTime() - config.minMinutesBeforeDeparture * MINUTE_MS;
-  const validUntil = new Date(Math.min(now.getTime() + QUOTE_VALID_SECONDS * 1000, closes));
-  limitCacheAge(ctx, Math.max(0, Math.floor((validUntil.getTime() - now.getTime()) / 1000)));
+  const validUntil = new Date(Math.min(now.getTime() + validSeconds * 1000, closes));
   return {
     ...priced,
     id: `${flight.number}:${flight.date}:${args.coverage}:${delayThresholdMinutes}`,
     flightNumber: flight.number,
     flightDate: flight.date,
+    originIata: origin,
+    destinationIata: destination,
     validUntil,
   };
+}
+
+/**
+ * `quote(flight, date, coverage, delayThresholdMinutes)`: an anonymous price for insuring one
+ * flight against a delay of at least the threshold (or a cancellation), cached while it holds.
+ */
+export async function quote(_: unknown, args: QuoteArgs, ctx: Context): Promise<QuoteView> {
+  const view = await priceQuote(args, ctx, QUOTE_VALID_SECONDS);
+  limitCacheAge(ctx, Math.max(0, Math.floor((view.validUntil.getTime() - Date.now()) / 1000)));
+  return view;
 }

@@ -10,6 +10,7 @@ import type { AircraftTypeRow, AirlineRow, AirportRow, CountryRow, RouteRow } fr
 import type { Context } from '../src/context.ts';
 import type { FlightView } from '../resolvers/flights.ts';
 import type { QuoteView } from '../resolvers/quotes.ts';
+import type { UserQuoteView } from '../resolvers/user-quotes.ts';
 import type { ReportView } from '../resolvers/weather.ts';
 import type { CategoryShares, FlightPattern, HourPattern, WeatherPattern } from '../src/sql/patterns.ts';
 import type { FlightAircraft } from '../src/sources/flights/types.ts';
@@ -50,6 +51,8 @@ export const builder = new SchemaBuilder<{
     QuoteBreakdown: QuoteView['breakdown'];
     QuoteHistorical: QuoteView['breakdown']['historical'];
     QuoteWeather: QuoteView['breakdown']['weather'];
+    UserQuote: UserQuoteView;
+    UserQuoteFlight: { number: string; date: string };
   };
   Scalars: {
     Date: { Input: string; Output: string };

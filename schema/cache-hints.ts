@@ -29,7 +29,9 @@ export const defaultTtlSeconds = {
   RouteAnalysis: 86_400,
   /** An anonymous quote: the price holds this long (resolvers/quotes.ts), and a status push for its flight ends it sooner. */
   Quote: 600,
-  // Later domains: user quote 1800, risk 3600.
+  /** A signed-in user's stored quote (PRIVATE): its price holds this long, and a create or purchase of theirs ends it sooner. */
+  UserQuote: 1_800,
+  // Later domains: risk 3600.
 } as const;
 
 export interface CacheHintOptions<Row> {

@@ -10,6 +10,7 @@ import './flight.ts';
 import './pattern.ts';
 import './quote.ts';
 import './route.ts';
+import './user-quote.ts';
 import './viewer.ts';
 import './weather.ts';
 

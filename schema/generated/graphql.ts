@@ -121,6 +121,18 @@ export type NearInput = {
   radiusKm: Scalars['Float']['input'];
 };
 
+/** What to insure: the same arguments as the anonymous `quote`. */
+export type QuoteInput = {
+  /** What a delay pays: whole currency units, 50 to 2000. */
+  coverage: Scalars['Float']['input'];
+  /** Local date of departure at the origin. */
+  date: Scalars['Date']['input'];
+  /** Minutes late at arrival from which it pays: 60 to 360, in steps of 30. */
+  delayThresholdMinutes: Scalars['Int']['input'];
+  /** Flight number, e.g. BA117; a marketing number is priced as its operating flight. */
+  flight: Scalars['String']['input'];
+};
+
 /** The forecast flight category a quote was priced with. */
 export type QuoteWeatherCategory =
   /** Instrument flight rules. */
@@ -133,6 +145,13 @@ export type QuoteWeatherCategory =
   | 'UNKNOWN'
   /** Visual flight rules. */
   | 'VFR';
+
+/** Where a stored quote stands. */
+export type UserQuoteStatus =
+  /** Bought: a policy. */
+  | 'PURCHASED'
+  /** Priced, not bought: it may be purchased until `validUntil`. */
+  | 'QUOTED';
 
 export type AirportNameQueryVariables = Exact<{ [key: string]: never; }>;
 

@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../db/database.ts';
 import { quoteHistories, type QuoteHistory, type QuoteHistoryKey } from '../sql/quote-history.ts';
-import { soldCoverage } from '../sql/quotes.ts';
+import type { QuoteRow } from '../../drizzle/schema/index.ts';
+import { asViewer } from '../db/as-viewer.ts';
+import { insertQuote, myQuotes, purchaseQuote, quoteById, soldCoverage, type NewQuote, type PurchaseResult, type QuoteCursor } from '../sql/quotes.ts';
 
 /** The window of history a quote is priced from, in days back from now. */
 export const QUOTE_HISTORY_DAYS = 90;
@@ -18,5 +20,21 @@ export function createQuoteLoaders(db: Database, historyDays = QUOTE_HISTORY_DAY
       (keys) => Promise.all(keys.map((k) => soldCoverage(db, k.number, k.date))),
       { cacheKeyFn: (k) => `${k.number}:${k.date}` },
     ),
+    /** One owner's stored quotes (`rowOwnerOf(viewer)`), each statement in that owner's transaction. */
+    userQuotes: userQuoteStore(db),
+  };
+}
+
+/**
+ * A viewer's own quotes: every call runs inside asViewer, so Row Level Security keeps each to
+ * `owner`'s rows whatever is asked (another owner's id reads as not found).
+ */
+export function userQuoteStore(db: Database) {
+  return {
+    create: (owner: string, row: NewQuote): Promise<QuoteRow> => asViewer(db, owner, (tx) => insertQuote(tx, row)),
+    byId: (owner: string, id: string): Promise<QuoteRow | null> => asViewer(db, owner, (tx) => quoteById(tx, id)),
+    list: (owner: string, page: { first: number; after?: QuoteCursor }) => asViewer(db, owner, (tx) => myQuotes(tx, page)),
+    purchase: (owner: string, id: string, key: string, now: Date): Promise<PurchaseResult> =>
+      asViewer(db, owner, (tx) => purchaseQuote(tx, id, key, now)),
   };
 }

@@ -16,7 +16,7 @@ describe('every type declares how it is cached', () => {
     // The walk saw the types it should: no empty pass.
     expect(objectTypes.filter((t) => !plumbing(t)).map((t) => t.name).sort()).toEqual([
       'AircraftType', 'Airline', 'Airport', 'CloudLayer', 'Country', 'Flight', 'FlightAircraft', 'FlightCategoryShares', 'FlightPattern', 'Forecast', 'ForecastPeriod',
-      'HourPattern', 'Quote', 'QuoteBreakdown', 'QuoteHistorical', 'QuoteWeather', 'Route', 'Viewer', 'Visibility', 'Weather', 'WeatherPattern', 'Wind',
+      'HourPattern', 'Quote', 'QuoteBreakdown', 'QuoteHistorical', 'QuoteWeather', 'Route', 'UserQuote', 'UserQuoteFlight', 'Viewer', 'Visibility', 'Weather', 'WeatherPattern', 'Wind',
     ]);
   });
 
