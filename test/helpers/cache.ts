@@ -5,6 +5,7 @@ import { MemoryTier } from '../../src/cache/memory-tier.ts';
 import { servePgliteOnLoopback } from '../../src/cache/pglite-socket.ts';
 import { createPostgresTier } from '../../src/cache/postgres-tier.ts';
 import { createRedisTier } from '../../src/cache/redis-tier.ts';
+import { createCache, type Cache } from '../../src/cache/create-cache.ts';
 import { pgliteDatabase } from '../../src/db/database.ts';
 import { testLogger } from './databases.ts';
 
@@ -59,3 +60,29 @@ export function chain(options: Partial<CacheChainOptions> & Pick<CacheChainOptio
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A cache as one gateway instance builds it, on the shared Redis (tiers and bus) and the test
+ * database's Postgres: instances made with the same prefix share entries and invalidations.
+ */
+export function sharedCache(postgresUrl: string, prefix: string): Promise<Cache> {
+  return createCache({
+    config: {
+      redis: { url: redisUrl!, cluster: false },
+      keyPrefix: prefix,
+      memoryMaxBytes: 8 * 1024 * 1024,
+      memoryMaxEntryBytes: 1024 * 1024,
+      memorySafetyTtlMs: 5000,
+      tierTimeoutMs: 500,
+      breakerFailures: 5,
+      breakerResetMs: 1000,
+      compressAboveBytes: 65536,
+      maxLifetimeMs: 24 * 3600 * 1000,
+      pruneIntervalMs: 0,
+      busHeartbeatMs: 200,
+      invalidationAckTimeoutMs: 2000,
+    },
+    logger: testLogger,
+    postgresUrl,
+  });
+}

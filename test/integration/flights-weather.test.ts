@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCache, type Cache } from '../../src/cache/create-cache.ts';
+import type { Cache } from '../../src/cache/create-cache.ts';
 import type { Entities } from '../../src/entities/create-entities.ts';
 import type { Gateway } from '../../src/gateway.ts';
 import { busProbe } from '../helpers/bus-probe.ts';
 import { advanceClock } from '../helpers/clock.ts';
-import { hasRedis, redisUrl, uniquePrefix } from '../helpers/cache.ts';
-import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
+import { hasRedis, redisUrl, sharedCache, uniquePrefix } from '../helpers/cache.ts';
+import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/databases.ts';
 import { graphql, testGateway } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/upstreams.ts';
@@ -38,27 +38,7 @@ const oneFlight = /* GraphQL */ `
   }
 `;
 
-async function cacheFor(database: TestDatabase, prefix: string): Promise<Cache> {
-  return createCache({
-    config: {
-      redis: { url: redisUrl!, cluster: false },
-      keyPrefix: prefix,
-      memoryMaxBytes: 8 * 1024 * 1024,
-      memoryMaxEntryBytes: 1024 * 1024,
-      memorySafetyTtlMs: 5000,
-      tierTimeoutMs: 500,
-      breakerFailures: 5,
-      breakerResetMs: 1000,
-      compressAboveBytes: 65536,
-      maxLifetimeMs: 24 * 3600 * 1000,
-      pruneIntervalMs: 0,
-      busHeartbeatMs: 200,
-      invalidationAckTimeoutMs: 2000,
-    },
-    logger: testLogger,
-    postgresUrl: database.url,
-  });
-}
+const cacheFor = (database: TestDatabase, prefix: string) => sharedCache(database.url!, prefix);
 
 describe.skipIf(!hasRedis || !hasPostgres)('flights and weather from the upstreams, over HTTP to the sandbox', () => {
   let database: TestDatabase;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historicalFlightSegments } from '../../drizzle/schema/index.ts';
-import { createCache, type Cache } from '../../src/cache/create-cache.ts';
+import type { Cache } from '../../src/cache/create-cache.ts';
 import type { Gateway } from '../../src/gateway.ts';
 import { busProbe } from '../helpers/bus-probe.ts';
-import { hasRedis, redisUrl, uniquePrefix } from '../helpers/cache.ts';
-import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
+import { hasRedis, redisUrl, sharedCache, uniquePrefix } from '../helpers/cache.ts';
+import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/databases.ts';
 import { graphql, testGateway } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/upstreams.ts';
@@ -64,25 +64,7 @@ describe.skipIf(!hasRedis || !hasPostgres)("signed-in users' quotes", () => {
   beforeAll(async () => {
     database = await seededPostgres();
     sandbox = await startTestSandbox(database);
-    cache = await createCache({
-      config: {
-        redis: { url: redisUrl!, cluster: false },
-        keyPrefix: prefix,
-        memoryMaxBytes: 8 * 1024 * 1024,
-        memoryMaxEntryBytes: 1024 * 1024,
-        memorySafetyTtlMs: 5000,
-        tierTimeoutMs: 500,
-        breakerFailures: 5,
-        breakerResetMs: 1000,
-        compressAboveBytes: 65536,
-        maxLifetimeMs: 24 * 3600 * 1000,
-        pruneIntervalMs: 0,
-        busHeartbeatMs: 200,
-        invalidationAckTimeoutMs: 2000,
-      },
-      logger: testLogger,
-      postgresUrl: database.url,
-    });
+    cache = await sharedCache(database.url!, prefix);
     gateway = testGateway(database, { cache: cache.chain, entities: sandbox.entities(cache.chain) });
     u1 = bearer(await token({ sub: 'u1' }));
     u2 = bearer(await token({ sub: 'u2' }));
