@@ -7,3 +7,4 @@ export * from './cache.ts';
 export * from './partners.ts';
 export * from './history.ts';
 export * from './quotes.ts';
+export * from './operations.ts';
