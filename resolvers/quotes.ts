@@ -8,6 +8,7 @@ import { badUserInput } from './errors.ts';
 import { flight as loadFlight, parseDateArg, parseNumberArg } from './flights.ts';
 import { checkCoverage, checkThreshold } from './pricing/checks.ts';
 import { defaultPricing, type PricingConfig, type WeatherCategory } from './pricing/config.ts';
+import { withCommission } from './pricing/commission.ts';
 import { price, type Quote } from './pricing/quote.ts';
 
 /** How long an anonymous quote's price holds, at most: its cache life (schema/cache-hints.ts). */
@@ -138,11 +139,14 @@ export async function priceQuote(args: QuoteArgs, ctx: Context, validSeconds: nu
 }
 
 /**
- * `quote(flight, date, coverage, delayThresholdMinutes)`: an anonymous price for insuring one
- * flight against a delay of at least the threshold (or a cancellation), cached while it holds.
+ * `quote(flight, date, coverage, delayThresholdMinutes)`: a price for insuring one flight against
+ * a delay of at least the threshold (or a cancellation), cached while it holds. A partner's
+ * includes its commission (the gateway caches partners' quotes per partner).
  */
 export async function quote(_: unknown, args: QuoteArgs, ctx: Context): Promise<QuoteView> {
   const view = await priceQuote(args, ctx, QUOTE_VALID_SECONDS);
   limitCacheAge(ctx, Math.max(0, Math.floor((view.validUntil.getTime() - Date.now()) / 1000)));
-  return view;
+  if (ctx.viewer.kind !== 'partner' || !ctx.viewer.id) return view;
+  const commission = await ctx.loaders.partnerCommission.load(Number(ctx.viewer.id));
+  return { ...view, ...withCommission(view, commission) };
 }

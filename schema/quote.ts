@@ -3,6 +3,12 @@ import { flightTag } from '../src/entities/flights.ts';
 import { builder, UPSTREAM_FIELD_COST } from './builder.ts';
 import { cacheHint } from './cache-hints.ts';
 
+/**
+ * Types whose answers a partner gets at its own price (its commission): the response cache keeps
+ * a partner's apart from everyone else's.
+ */
+export const PARTNER_PRICED_TYPES: readonly string[] = ['Quote'];
+
 const WeatherCategoryEnum = builder.enumType('QuoteWeatherCategory', {
   description: 'The forecast flight category a quote was priced with.',
   values: {
@@ -42,6 +48,7 @@ builder.objectType('QuoteBreakdown', {
     weather: t.field({ type: 'QuoteWeather', description: 'The forecast.', resolve: (b) => b.weather }),
     loading: t.exposeFloat('loading', { description: 'Proportional loading on the expected loss (0.25 = 25 %).' }),
     fee: t.exposeFloat('fee', { description: 'Fixed fee per policy, in `currency`.' }),
+    commission: t.exposeFloat('commission', { description: "The partner's commission included in the premium, as a share of the insurer's (0.10 = 10 %); 0 unless a partner asks." }),
   }),
 });
 

@@ -8,6 +8,7 @@ import { createFastPath } from '../plugins/response-cache/node-fast-path.ts';
 import { useResponseCache } from '../plugins/use-response-cache.ts';
 import { operationCost } from '../schema/cost.ts';
 import { schema } from '../schema/index.ts';
+import { PARTNER_PRICED_TYPES } from '../schema/quote.ts';
 import { createCatalog } from './sql/index.ts';
 import { createContext, type Context, type ContextDeps, type FlightDateWindow, type Invalidate } from './context.ts';
 import type { Entities } from './entities/create-entities.ts';
@@ -103,6 +104,7 @@ function responseCacheFor({
     tagsOf: (context) => (context as Context).cacheTags,
     maxAgeOf: (context) => (context as Context).cacheMaxAge,
     mayBypass: (viewer) => viewer.kind === 'admin' || viewer.kind === 'service',
+    ownAnswer: (policy, viewer) => viewer.kind === 'partner' && policy.types.some((type) => PARTNER_PRICED_TYPES.includes(type)),
     includeExtensions: settings?.extensions ?? true,
     onError: (err, operation) => logger.warn({ err: (err as Error).message, operation }, 'response cache call failed'),
   });

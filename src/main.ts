@@ -29,6 +29,14 @@ const partner = program.command('partner').description('partner API keys (a key 
 partner.command('create <name>').description('create a partner and print its API key').action(async (name: string) => (await import('./cli/partner.ts')).create(name));
 partner.command('rotate <name>').description('print a new API key for a partner; the old key stops working').action(async (name: string) => (await import('./cli/partner.ts')).rotate(name));
 partner.command('revoke <name>').description("revoke a partner's API key").action(async (name: string) => (await import('./cli/partner.ts')).revoke(name));
+partner
+  .command('set <name>')
+  .description("change a partner's commission on quotes (0–1: 0.1 adds 10 %) or its rate limit")
+  .option('--commission <rate>', 'share of the premium added to its quotes', Number)
+  .option('--rate-limit <perMinute>', 'requests per minute', Number)
+  .action(async (name: string, options: { commission?: number; rateLimit?: number }) =>
+    (await import('./cli/partner.ts')).set(name, { commission: options.commission, rateLimitPerMinute: options.rateLimit }),
+  );
 partner.command('list').description('list partners: name, key prefix, status, rate limit, created').action(async () => (await import('./cli/partner.ts')).list());
 
 const wholeNumber = (value: string) => {

@@ -43,6 +43,12 @@ export interface ResponseCacheOptions<P extends VerifiedPrincipal> {
   maxAgeOf?: (context: unknown) => number | undefined;
   /** Who may skip the read with `Cache-Control: no-cache` or `?nocache=1`. Default: nobody. */
   mayBypass?: (principal: P) => boolean;
+  /**
+   * Whether `principal`'s answer is its own although the hints let callers share it (a
+   * partner's priced quotes): it is then cached as PRIVATE, under that principal alone, and
+   * said to be private to HTTP caches. Default: never.
+   */
+  ownAnswer?: (policy: OperationPolicy, principal: P) => boolean;
   /** Add `extensions.cache` to answers. Default: true. */
   includeExtensions?: boolean;
   /** Part of every key; bump it to drop all entries. Default: '1'. */
@@ -78,6 +84,7 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
     ttlSeconds = (maxAge) => maxAge,
     ttlOverride,
     mayBypass = () => false,
+    ownAnswer,
     includeExtensions = true,
     keyVersion = '1',
     maxTokens = 1000,
@@ -144,7 +151,8 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
   }
 
   function decide(params: RequestParams, principal: P, url: URL, headers: HeaderSource, base = baseOf(params)): Decision {
-    const { policy } = base;
+    let { policy } = base;
+    if (ownAnswer && policy.scope !== 'NONE' && policy.scope !== 'PRIVATE' && ownAnswer(policy, principal)) policy = { ...policy, scope: 'PRIVATE' };
     const scope = policy.scope === 'NONE' || base.key === null ? null : scopeValue(policy.scope, principal);
     if (scope === null) return { kind: 'uncacheable' };
     const key = `${base.key}|${scope}`;

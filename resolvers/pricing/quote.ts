@@ -20,6 +20,7 @@
  *   E[loss] = coverage·(1 − pC')·pD' + cancelBenefit·pC',   cancelBenefit = coverage · cancelBenefitRatio
  *   premium = clamp(ceil_to_cent(E[loss]·(1 + loading) + fee), minPremium, maxPremium)
  *   riskScore = round(100 · P(pay))
+ *   sold by a partner: premium · (1 + commission), up to the cent (commission.ts)
  *
  * pD is conditional on the flight operating, so the delay and cancellation payouts are disjoint
  * events and the expected loss counts neither twice; pD'·(1 − pC') is the unconditional chance of
@@ -82,6 +83,8 @@ export interface Quote {
     expectedLoss: number;
     loading: number;
     fee: number;
+    /** The seller's commission on the premium (a partner's, withCommission); 0 when sold directly. */
+    commission: number;
   };
 }
 
@@ -142,6 +145,7 @@ export function price(input: QuoteInput, config: PricingConfig = defaultPricing)
       expectedLoss: loss,
       loading: config.loading,
       fee: config.fee,
+      commission: 0,
     },
   };
 }

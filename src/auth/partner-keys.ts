@@ -49,10 +49,37 @@ export async function rotatePartnerKey(db: Database, name: string): Promise<{ pa
   return { partner, key };
 }
 
+/** What an operator may change about a partner besides its key. */
+export interface PartnerSettings {
+  /** Share of the insurer's premium added to the partner's quotes, 0–1. */
+  commission?: number;
+  rateLimitPerMinute?: number;
+}
+
+/** Changes a partner's commission or rate limit; a value out of range is refused before any write. */
+export async function updatePartner(db: Database, name: string, settings: PartnerSettings): Promise<PartnerRow> {
+  const { commission, rateLimitPerMinute } = settings;
+  if (commission === undefined && rateLimitPerMinute === undefined) throw new PartnerError('nothing to change: give a commission or a rate limit');
+  if (commission !== undefined && !(commission >= 0 && commission <= 1)) throw new PartnerError(`commission must be between 0 and 1 (0.1 = 10 %), not ${commission}`);
+  if (rateLimitPerMinute !== undefined && !(Number.isInteger(rateLimitPerMinute) && rateLimitPerMinute > 0)) {
+    throw new PartnerError(`rate limit must be a whole number of requests per minute above 0, not ${rateLimitPerMinute}`);
+  }
+  const [partner] = await db.update(partners).set({ commission, rateLimitPerMinute }).where(eq(partners.name, name)).returning();
+  if (!partner) throw new PartnerError(`no partner named ${JSON.stringify(name)}`);
+  return partner;
+}
+
 /** Every partner, by name: what an operator may see (never a key or its hash). */
 export async function listPartners(db: Database) {
   return db
-    .select({ name: partners.name, keyPrefix: partners.keyPrefix, status: partners.status, rateLimitPerMinute: partners.rateLimitPerMinute, createdAt: partners.createdAt })
+    .select({
+      name: partners.name,
+      keyPrefix: partners.keyPrefix,
+      status: partners.status,
+      rateLimitPerMinute: partners.rateLimitPerMinute,
+      commission: partners.commission,
+      createdAt: partners.createdAt,
+    })
     .from(partners)
     .orderBy(partners.name);
 }

@@ -1,4 +1,4 @@
-import { createPartner, listPartners, PartnerError, revokePartner, rotatePartnerKey } from '../auth/partner-keys.ts';
+import { createPartner, listPartners, PartnerError, revokePartner, rotatePartnerKey, updatePartner, type PartnerSettings } from '../auth/partner-keys.ts';
 import { withMigratedDatabase } from './context.ts';
 
 /** Prints the new key alone on stdout (`KEY=$(contrail partner create acme)`); it is shown this once. */
@@ -7,6 +7,14 @@ export async function create(name: string): Promise<void> {
     const { partner, key } = await createPartner(database.db, name);
     logger.info({ partner: partner.name, id: partner.id }, 'partner created');
     process.stdout.write(`${key}\n`);
+  });
+}
+
+/** Sets a partner's commission on quotes and its rate limit. */
+export async function set(name: string, settings: PartnerSettings): Promise<void> {
+  await withMigratedDatabase(async (database, { logger }) => {
+    const partner = await updatePartner(database.db, name, settings);
+    logger.info({ partner: partner.name, commission: partner.commission, rateLimitPerMinute: partner.rateLimitPerMinute }, 'partner updated');
   });
 }
 
@@ -26,11 +34,11 @@ export async function revoke(name: string): Promise<void> {
   });
 }
 
-/** A table on stdout: name, key prefix, status, rate limit, created. */
+/** A table on stdout: name, key prefix, status, rate limit, commission, created. */
 export async function list(): Promise<void> {
   await withMigratedDatabase(async (database) => {
-    const rows = (await listPartners(database.db)).map((p) => [p.name, p.keyPrefix, p.status, String(p.rateLimitPerMinute), p.createdAt.toISOString()]);
-    const table = [['NAME', 'KEY PREFIX', 'STATUS', 'PER MINUTE', 'CREATED'], ...rows];
+    const rows = (await listPartners(database.db)).map((p) => [p.name, p.keyPrefix, p.status, String(p.rateLimitPerMinute), String(p.commission), p.createdAt.toISOString()]);
+    const table = [['NAME', 'KEY PREFIX', 'STATUS', 'PER MINUTE', 'COMMISSION', 'CREATED'], ...rows];
     const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
     for (const row of table) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
   });

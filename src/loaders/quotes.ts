@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import { quoteHistories, type QuoteHistory, type QuoteHistoryKey } from '../sql/quote-history.ts';
 import type { QuoteRow } from '../../drizzle/schema/index.ts';
 import { asViewer } from '../db/as-viewer.ts';
+import { partnerCommissions } from '../sql/partners.ts';
 import { insertQuote, myQuotes, purchaseQuote, quoteById, soldCoverage, type NewQuote, type PurchaseResult, type QuoteCursor } from '../sql/quotes.ts';
 
 /** The window of history a quote is priced from, in days back from now. */
@@ -20,6 +21,8 @@ export function createQuoteLoaders(db: Database, historyDays = QUOTE_HISTORY_DAY
       (keys) => Promise.all(keys.map((k) => soldCoverage(db, k.number, k.date))),
       { cacheKeyFn: (k) => `${k.number}:${k.date}` },
     ),
+    /** A partner's commission on the quotes it is priced (partner id → 0–1). */
+    partnerCommission: new DataLoader<number, number>((ids) => partnerCommissions(db, ids)),
     /** One owner's stored quotes (`rowOwnerOf(viewer)`), each statement in that owner's transaction. */
     userQuotes: userQuoteStore(db),
   };

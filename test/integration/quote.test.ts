@@ -4,6 +4,8 @@ import { defaultPricing } from '../../resolvers/pricing/config.ts';
 import type { History } from '../../resolvers/pricing/credibility.ts';
 import { smooth, delayTrials } from '../../resolvers/pricing/credibility.ts';
 import { price } from '../../resolvers/pricing/quote.ts';
+import { ceilToCent } from '../../resolvers/pricing/premium.ts';
+import { createPartner, updatePartner } from '../../src/auth/partner-keys.ts';
 import type { Cache } from '../../src/cache/create-cache.ts';
 import type { Gateway } from '../../src/gateway.ts';
 import { busProbe } from '../helpers/bus-probe.ts';
@@ -19,7 +21,7 @@ const quoteQuery = /* GraphQL */ `
   query Quote($flight: String!, $date: Date!, $coverage: Float!, $threshold: Int!) {
     quote(flight: $flight, date: $date, coverage: $coverage, delayThresholdMinutes: $threshold) {
       id premium currency coverage delayThresholdMinutes probability riskScore validUntil
-      breakdown { historical { flights onTimeRate p } weather { origin destination factor } loading fee }
+      breakdown { historical { flights onTimeRate p } weather { origin destination factor } loading fee commission }
     }
   }
 `;
@@ -176,6 +178,43 @@ describe.skipIf(!hasRedis || !hasPostgres)('the anonymous quote', () => {
     const after = await ask();
     expect(after.body.errors).toBeUndefined();
     expect(after.body.extensions.cache.hit).toBe(false);
+  });
+
+  it("gives each partner its own commission, cached for that partner alone and dropped with everyone's on a status push", async () => {
+    const partners = [];
+    for (const [name, commission] of [['quote-partner-a', 0.1], ['quote-partner-b', 0.25]] as const) {
+      const { key } = await createPartner(database.db, name);
+      await updatePartner(database.db, name, { commission });
+      partners.push({ headers: { 'x-api-key': key }, commission });
+    }
+    const asked = (headers: Record<string, string> = {}) =>
+      graphql(gateway, quoteQuery, { headers, variables: { flight: flight.number, date: flight.date, coverage: 200, threshold: 120 } });
+    const anonymous = await asked();
+    const base = anonymous.body.data.quote;
+    expect(base.breakdown.commission).toBe(0);
+
+    for (const { headers, commission } of partners) {
+      const first = await asked(headers);
+      expect(first.body.errors).toBeUndefined();
+      expect(first.body.data.quote.premium).toBe(ceilToCent(base.premium * (1 + commission)));
+      expect(first.body.data.quote.breakdown.commission).toBe(commission);
+      // Not the anonymous entry, nor the other partner's: its own, and private to HTTP caches.
+      expect(first.body.extensions.cache).toMatchObject({ hit: false, scope: 'PRIVATE' });
+      expect(first.headers.get('cache-control')).toMatch(/^private/);
+      const second = await asked(headers);
+      expect(second.body.extensions.cache).toMatchObject({ hit: true, scope: 'PRIVATE' });
+      expect(second.body.data).toEqual(first.body.data);
+    }
+    const anonymousAgain = await asked();
+    expect(anonymousAgain.body.extensions.cache).toMatchObject({ hit: true, scope: 'PUBLIC' });
+    expect(anonymousAgain.body.data.quote.premium).toBe(base.premium);
+
+    const pushed = await graphql(gateway, ingest, {
+      headers: bearer(await token({ sub: 'ops-feed', role: 'service' })),
+      variables: { input: { number: flight.number, date: flight.date, from: 'JFK', to: 'LHR', status: 'SCHEDULED', scheduledDeparture: flight.scheduledDeparture } },
+    });
+    expect(pushed.body.errors).toBeUndefined();
+    for (const { headers } of partners) expect((await asked(headers)).body.extensions.cache.hit).toBe(false);
   });
 
   it('refuses a coverage or threshold outside the offer, naming the argument', async () => {

@@ -5,6 +5,7 @@ import { cancelTrials, delayTrials, smooth, type Counts, type History } from '..
 import type { Declined } from '../../resolvers/pricing/decline.ts';
 import { applyOddsFactor } from '../../resolvers/pricing/odds.ts';
 import { premiumFor } from '../../resolvers/pricing/premium.ts';
+import { withCommission } from '../../resolvers/pricing/commission.ts';
 import { price, type Quote, type QuoteInput } from '../../resolvers/pricing/quote.ts';
 
 const RUNS = { numRuns: 1000 };
@@ -198,6 +199,20 @@ describe('quotes', () => {
           : null;
         const quote = price(sample);
         expect(quote.declined ? quote.reason : null).toBe(expected);
+      }),
+      RUNS,
+    );
+  });
+
+  it("with a partner's commission never cost less than without, nor less with a larger commission", () => {
+    const rate = fc.double({ min: 0, max: 1, noNaN: true });
+    fc.assert(
+      fc.property(input(pricedHistory), rate, rate, (quoteInput, a, b) => {
+        const quote = price(quoteInput);
+        if (!isQuote(quote)) return;
+        const [low, high] = a <= b ? [a, b] : [b, a];
+        expect(withCommission(quote, low).premium).toBeGreaterThanOrEqual(quote.premium);
+        expect(withCommission(quote, high).premium).toBeGreaterThanOrEqual(withCommission(quote, low).premium);
       }),
       RUNS,
     );

@@ -4,6 +4,7 @@ import { defaultPricing, type PricingConfig } from '../../resolvers/pricing/conf
 import { cancelTrials, delayTrials, shrink, smooth, type History } from '../../resolvers/pricing/credibility.ts';
 import { applyOddsFactor, factorsFor, fromOdds, odds, oddsRatios, weatherFactor } from '../../resolvers/pricing/odds.ts';
 import { ceilToCent, expectedLoss, payoutProbability, premiumFor } from '../../resolvers/pricing/premium.ts';
+import { withCommission } from '../../resolvers/pricing/commission.ts';
 import { price, type QuoteInput } from '../../resolvers/pricing/quote.ts';
 
 const MINUTE = 60_000;
@@ -126,8 +127,20 @@ describe('the worked example, by hand', () => {
         expectedLoss: expect.closeTo(54.975420521083, 9),
         loading: 0.25,
         fee: 1.5,
+        commission: 0,
       },
     });
+  });
+
+  // Sold by a partner with a 10 % commission: 70.22 · 1.10 = 77.242 → 77.25; at 25 %: 87.775 → 87.78.
+  it("adds a partner's commission to the premium, up to the cent, and says so in the breakdown", () => {
+    const quote = price(example);
+    if (quote.declined) throw new Error('declined');
+    expect(withCommission(quote, 0.1)).toMatchObject({ premium: 77.25, riskScore: 27, breakdown: { commission: 0.1, expectedLoss: quote.breakdown.expectedLoss } });
+    expect(withCommission(quote, 0.25).premium).toBe(87.78);
+    expect(withCommission(quote, 0)).toBe(quote);
+    expect(() => withCommission(quote, 1.5)).toThrow(RangeError);
+    expect(() => withCommission(quote, Number.NaN)).toThrow(RangeError);
   });
 });
 
