@@ -33,7 +33,13 @@ export interface QuoteArgs {
 const MINUTE_MS = 60_000;
 
 /** The pricing every quote uses (one place to pass another from, when configuration needs to). */
-const pricing: PricingConfig = defaultPricing;
+export const pricing: PricingConfig = defaultPricing;
+
+/**
+ * The cache tag of every price for one flight that the coverage already sold on it went into:
+ * a purchase changes that, so it invalidates them (the flight's own tag would drop its status too).
+ */
+export const quoteExposureTag = (number: string, date: string) => `QuoteExposure:${number}:${date}`;
 
 // Periods that say what prevails; TEMPO and PROB describe spells within them, not the weather at a time.
 const PREVAILING = new Set(['INITIAL', 'FM', 'BECMG']);
@@ -96,6 +102,7 @@ export async function priceQuote(args: QuoteArgs, ctx: Context, validSeconds: nu
   if (!flight.origin.timeZone) throw notPriceable(flight, "origin's time zone");
   if (!airline || !origin || !destination) throw notPriceable(flight, 'airline and airports');
 
+  ctx.cacheTags.add(quoteExposureTag(flight.number, flight.date));
   const delayThresholdMinutes = args.delayThresholdMinutes;
   const [history, weatherOrigin, weatherDestination, sold] = await Promise.all([
     ctx.loaders.quoteHistory.load({ airline, origin, destination, delayThresholdMinutes }),

@@ -97,7 +97,7 @@ builder.mutationFields((t) => ({
     type: 'UserQuote',
     authScopes: { authenticated: true },
     description:
-      'Buys one of the signed-in user\'s quotes (users only). A retry with the same `idempotencyKey` answers the same; a quote already bought answers as it stands. Errors: BAD_USER_INPUT naming `idempotencyKey` when the key bought another quote, QUOTE_EXPIRED when the price lapsed, NOT_FOUND naming `id` for a quote the user does not have.',
+      'Buys one of the signed-in user\'s quotes (users only). A retry with the same `idempotencyKey` answers the same; a quote already bought answers as it stands. Errors: BAD_USER_INPUT naming `idempotencyKey` when the key bought another quote, QUOTE_EXPIRED when the price lapsed, NOT_FOUND naming `id` for a quote the user does not have, QUOTE_DECLINED (reason EXPOSURE_CAP) when the flight can no longer carry its coverage — checked at purchase, over every buyer. Cached prices for the flight are invalidated by a purchase.',
     args: {
       id: t.arg.id({ required: true, description: 'The quote to buy (`UserQuote.id`).' }),
       idempotencyKey: t.arg.string({ required: true, description: 'Names this purchase: a retry with it gets the same answer; 1 to 200 characters.' }),

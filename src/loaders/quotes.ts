@@ -37,7 +37,7 @@ export function userQuoteStore(db: Database) {
     create: (owner: string, row: NewQuote): Promise<QuoteRow> => asViewer(db, owner, (tx) => insertQuote(tx, row)),
     byId: (owner: string, id: string): Promise<QuoteRow | null> => asViewer(db, owner, (tx) => quoteById(tx, id)),
     list: (owner: string, page: { first: number; after?: QuoteCursor }) => asViewer(db, owner, (tx) => myQuotes(tx, page)),
-    purchase: (owner: string, id: string, key: string, now: Date): Promise<PurchaseResult> =>
-      asViewer(db, owner, (tx) => purchaseQuote(tx, id, key, now)),
+    purchase: (owner: string, id: string, key: string, now: Date, exposureCap: number): Promise<PurchaseResult> =>
+      asViewer(db, owner, (tx) => purchaseQuote(tx, id, key, now, exposureCap)),
   };
 }

@@ -25,7 +25,9 @@ export type PurchaseResult =
   /** Still a quote, its price no longer valid. */
   | { status: 'expired' }
   /** No such quote of this viewer's: another viewer's id reads the same as a made-up one. */
-  | { status: 'not_found' };
+  | { status: 'not_found' }
+  /** Buying it would take the flight past the exposure cap: `sold` is what it carries already. */
+  | { status: 'exposure_cap'; sold: number };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -61,12 +63,20 @@ export async function myQuotes(
 }
 
 /**
- * Turns a valid quote into a policy, once. The UPDATE is the decision: of concurrent purchases
- * one changes the row, and the others, re-reading it after that one commits, find it bought.
- * Only when it changes nothing does a second statement read why.
+ * Turns a valid quote into a policy, once, if the flight can still carry its coverage
+ * (`exposureCap`, summed over every viewer's policies by contrail_sold_coverage, migration
+ * quote_exposure). Purchases of one flight take turns on a transaction-scoped advisory lock, so
+ * two buyers cannot both fit under the cap by reading the sum before either wrote. The UPDATE is
+ * the decision: of concurrent purchases of one quote one changes the row, and the others, taking
+ * the lock after it commits, find it bought. Only when it changes nothing does a statement read why.
  */
-export async function purchaseQuote(tx: ViewerTransaction, id: string, key: string, now: Date): Promise<PurchaseResult> {
-  if (!UUID.test(id)) return { status: 'not_found' };
+export async function purchaseQuote(tx: ViewerTransaction, id: string, key: string, now: Date, exposureCap: number): Promise<PurchaseResult> {
+  const seen = await quoteById(tx, id);
+  if (!seen) return { status: 'not_found' };
+  if (seen.status === 'quoted') {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`quote-exposure:${seen.flightNumber}:${seen.flightDate}`}, 0))`);
+  }
+  const sold = sql`contrail_sold_coverage(${quotes.flightNumber}, ${quotes.flightDate})`;
   const [bought] = await tx
     .update(quotes)
     .set({ status: 'purchased', purchasedAt: now, purchaseKey: key })
@@ -78,16 +88,19 @@ export async function purchaseQuote(tx: ViewerTransaction, id: string, key: stri
         // The key names one purchase: reused for another quote it is an answer, not a
         // unique-index error (two such purchases at the same instant still meet that error).
         sql`not exists (select from ${quotes} as used where used.purchase_key = ${key})`,
+        sql`${sold} + ${quotes.coverage} <= ${exposureCap}`,
       ),
     )
     .returning();
   if (bought) return { status: 'purchased', quote: bought };
 
-  const quote = await quoteById(tx, id);
+  const [quote] = await tx.select({ row: quotes, sold: sql<number>`${sold}`.mapWith(Number) }).from(quotes).where(eq(quotes.id, id));
   if (!quote) return { status: 'not_found' };
-  if (quote.status === 'purchased') return quote.purchaseKey === key ? { status: 'purchased', quote } : { status: 'already_purchased', quote };
-  if (quote.validUntil <= now) return { status: 'expired' };
-  // Still quoted and valid, yet not bought: only the key can have stopped it.
+  const { row } = quote;
+  if (row.status === 'purchased') return row.purchaseKey === key ? { status: 'purchased', quote: row } : { status: 'already_purchased', quote: row };
+  if (row.validUntil <= now) return { status: 'expired' };
+  if (quote.sold + row.coverage > exposureCap) return { status: 'exposure_cap', sold: quote.sold };
+  // Still quoted, valid and within the cap, yet not bought: only the key can have stopped it.
   return { status: 'key_reused' };
 }
 

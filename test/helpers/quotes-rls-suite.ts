@@ -30,6 +30,9 @@ export interface QuotesRlsOptions {
  * purchase, the exposure sum and partners' quotes. `open` gives the suite a seeded database of
  * its own, which it closes after its last case.
  */
+/** The exposure cap a purchase is checked against, where a case is not about it. */
+const CAP = 50_000;
+
 export function describeQuotesRls(title: string, open: () => Promise<TestDatabase>, { recordsTransactionStatements, pooled, skip = false }: QuotesRlsOptions): void {
   describe.skipIf(skip)(title, () => {
     let database: TestDatabase;
@@ -151,7 +154,7 @@ export function describeQuotesRls(title: string, open: () => Promise<TestDatabas
       });
 
       it("answers not_found to a purchase of another viewer's quote, and leaves it alone", async () => {
-        expect(await asViewer(db, a, (tx) => purchaseQuote(tx, bId, randomUUID(), new Date()))).toEqual({ status: 'not_found' });
+        expect(await asViewer(db, a, (tx) => purchaseQuote(tx, bId, randomUUID(), new Date(), CAP))).toEqual({ status: 'not_found' });
         const [row] = await db.select({ status: quotes.status }).from(quotes).where(eq(quotes.id, bId));
         expect(row).toEqual({ status: 'quoted' });
       });
@@ -189,11 +192,11 @@ export function describeQuotesRls(title: string, open: () => Promise<TestDatabas
         const viewer = someone();
         const { id } = await asViewer(db, viewer, (tx) => insertQuote(tx, aQuote()));
         const now = new Date();
-        const first = await asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'key-1', now));
+        const first = await asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'key-1', now, CAP));
         expect(first).toMatchObject({ status: 'purchased', quote: { id, status: 'purchased', purchaseKey: 'key-1', purchasedAt: now } });
-        const again = await asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'key-1', new Date(now.getTime() + MINUTE)));
+        const again = await asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'key-1', new Date(now.getTime() + MINUTE), CAP));
         expect(again).toEqual(first);
-        const other = await asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'key-2', new Date(now.getTime() + MINUTE)));
+        const other = await asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'key-2', new Date(now.getTime() + MINUTE), CAP));
         expect(other).toEqual({ status: 'already_purchased', quote: first.status === 'purchased' && first.quote });
         const rows = await db.select({ status: quotes.status, purchaseKey: quotes.purchaseKey }).from(quotes).where(eq(quotes.userId, viewer));
         expect(rows).toEqual([{ status: 'purchased', purchaseKey: 'key-1' }]);
@@ -202,19 +205,47 @@ export function describeQuotesRls(title: string, open: () => Promise<TestDatabas
       it('answers key_reused when the key already bought another quote', async () => {
         const viewer = someone();
         const [one, two] = await asViewer(db, viewer, async (tx) => [await insertQuote(tx, aQuote()), await insertQuote(tx, aQuote())]);
-        expect(await asViewer(db, viewer, (tx) => purchaseQuote(tx, one!.id, 'key-1', new Date()))).toMatchObject({ status: 'purchased' });
-        expect(await asViewer(db, viewer, (tx) => purchaseQuote(tx, two!.id, 'key-1', new Date()))).toEqual({ status: 'key_reused' });
+        expect(await asViewer(db, viewer, (tx) => purchaseQuote(tx, one!.id, 'key-1', new Date(), CAP))).toMatchObject({ status: 'purchased' });
+        expect(await asViewer(db, viewer, (tx) => purchaseQuote(tx, two!.id, 'key-1', new Date(), CAP))).toEqual({ status: 'key_reused' });
         // The key is the viewer's own: another viewer may use the same one.
         const stranger = someone();
         const theirs = await asViewer(db, stranger, (tx) => insertQuote(tx, aQuote()));
-        expect(await asViewer(db, stranger, (tx) => purchaseQuote(tx, theirs.id, 'key-1', new Date()))).toMatchObject({ status: 'purchased' });
+        expect(await asViewer(db, stranger, (tx) => purchaseQuote(tx, theirs.id, 'key-1', new Date(), CAP))).toMatchObject({ status: 'purchased' });
+      });
+
+      it("answers exposure_cap when every viewer's policies on the flight and this one pass the cap, and keeps it a quote", async () => {
+        const flight = { flightNumber: 'AF1', flightDate };
+        const [first, second] = [someone(), someone()];
+        const bought = await asViewer(db, first, (tx) => insertQuote(tx, aQuote({ ...flight, coverage: 150 })));
+        expect(await asViewer(db, first, (tx) => purchaseQuote(tx, bought.id, 'k', new Date(), 200))).toMatchObject({ status: 'purchased' });
+        // Another viewer's 100 more: 250 > 200, though RLS hides the 150 from that viewer.
+        const { id } = await asViewer(db, second, (tx) => insertQuote(tx, aQuote({ ...flight, coverage: 100 })));
+        expect(await asViewer(db, second, (tx) => purchaseQuote(tx, id, 'k', new Date(), 200))).toEqual({ status: 'exposure_cap', sold: 150 });
+        expect(await asViewer(db, second, (tx) => quoteById(tx, id))).toMatchObject({ status: 'quoted', purchaseKey: null });
+        // Reaching the cap exactly is allowed.
+        expect(await asViewer(db, second, (tx) => purchaseQuote(tx, id, 'k', new Date(), 250))).toMatchObject({ status: 'purchased' });
+      });
+
+      it('lets concurrent buyers of one flight take turns, so that only as many as fit under the cap buy', async () => {
+        const flight = { flightNumber: 'AF2', flightDate };
+        const buyers = await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            const viewer = someone();
+            const { id } = await asViewer(db, viewer, (tx) => insertQuote(tx, aQuote({ ...flight, coverage: 100 })));
+            return { viewer, id };
+          }),
+        );
+        // Each fits alone; two fit together.
+        const results = await Promise.all(buyers.map(({ viewer, id }) => asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'k', new Date(), 250))));
+        expect(results.map((r) => r.status).sort()).toEqual(['exposure_cap', 'exposure_cap', 'purchased', 'purchased']);
+        expect(await soldCoverage(db, flight.flightNumber, flight.flightDate)).toBe(200);
       });
 
       it('answers expired once valid_until has passed, and keeps it a quote', async () => {
         const viewer = someone();
         const validUntil = new Date(Date.now() + MINUTE);
         const { id } = await asViewer(db, viewer, (tx) => insertQuote(tx, aQuote({ validUntil })));
-        expect(await asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'key-1', validUntil))).toEqual({ status: 'expired' });
+        expect(await asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'key-1', validUntil, CAP))).toEqual({ status: 'expired' });
         expect(await asViewer(db, viewer, (tx) => quoteById(tx, id))).toMatchObject({ status: 'quoted', purchaseKey: null, purchasedAt: null });
       });
     });
@@ -225,7 +256,7 @@ export function describeQuotesRls(title: string, open: () => Promise<TestDatabas
         for (const [coverage, buy] of [[300, true], [125.5, true], [999, false]] as const) {
           const viewer = someone();
           const { id } = await asViewer(db, viewer, (tx) => insertQuote(tx, aQuote({ ...flight, coverage })));
-          if (buy) await asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'k', new Date()));
+          if (buy) await asViewer(db, viewer, (tx) => purchaseQuote(tx, id, 'k', new Date(), CAP));
         }
         expect(await soldCoverage(db, flight.flightNumber, flight.flightDate)).toBe(425.5);
         expect(await soldCoverage(db, flight.flightNumber, '2031-05-18')).toBe(0);

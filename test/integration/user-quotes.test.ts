@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { historicalFlightSegments } from '../../drizzle/schema/index.ts';
 import type { Cache } from '../../src/cache/create-cache.ts';
 import type { Gateway } from '../../src/gateway.ts';
@@ -8,6 +8,9 @@ import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/datab
 import { graphql, testGateway } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/upstreams.ts';
+import { advanceClock } from '../helpers/clock.ts';
+import { defaultPricing } from '../../resolvers/pricing/config.ts';
+import { soldCoverage } from '../../src/sql/quotes.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -23,6 +26,11 @@ const mine = /* GraphQL */ `
 `;
 const one = /* GraphQL */ `
   query One($id: ID!) { userQuote(id: $id) { id status } }
+`;
+const anonymousQuote = /* GraphQL */ `
+  query Quote($flight: String!, $date: Date!, $coverage: Float!, $delayThresholdMinutes: Int!) {
+    quote(flight: $flight, date: $date, coverage: $coverage, delayThresholdMinutes: $delayThresholdMinutes) { premium }
+  }
 `;
 const routeFlights = /* GraphQL */ `
   query RouteFlights($date: Date!) {
@@ -141,6 +149,9 @@ describe.skipIf(!hasRedis || !hasPostgres)("signed-in users' quotes", () => {
 
   it('purchases once: the same key answers the same, another key answers it as bought', async () => {
     expect((await graphql(gateway, one, { headers: u1, variables: { id: created.id } })).body.extensions.cache.hit).toBe(true);
+    // Anyone's cached price for the flight counted the coverage it carried before this purchase.
+    await graphql(gateway, anonymousQuote, { variables: input });
+    expect((await graphql(gateway, anonymousQuote, { variables: input })).body.extensions.cache.hit).toBe(true);
     const first = await graphql(gateway, purchase, { headers: u1, variables: { id: created.id, key: 'k1' } });
     expect(first.body.errors).toBeUndefined();
     expect(first.body.data.purchaseQuote).toMatchObject({ id: created.id, status: 'PURCHASED', purchasedAt: expect.any(String) });
@@ -155,6 +166,43 @@ describe.skipIf(!hasRedis || !hasPostgres)("signed-in users' quotes", () => {
     const read = await graphql(gateway, one, { headers: u1, variables: { id: created.id } });
     expect(read.body.extensions.cache.hit).toBe(false);
     expect(read.body.data.userQuote.status).toBe('PURCHASED');
+    expect((await graphql(gateway, anonymousQuote, { variables: input })).body.extensions.cache.hit).toBe(false);
+  });
+
+  it('refuses a key that already bought another quote, naming it, and an expired quote with QUOTE_EXPIRED', async () => {
+    const second = (await graphql(gateway, create, { headers: u1, variables: { input } })).body.data.createQuote;
+    const reused = await graphql(gateway, purchase, { headers: u1, variables: { id: second.id, key: 'k1' } });
+    expect(reused.body.data).toBeNull();
+    expect(reused.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'idempotencyKey' });
+
+    advanceClock(Date.parse(second.validUntil) - Date.now() + 1000);
+    const expired = await graphql(gateway, purchase, { headers: u1, variables: { id: second.id, key: 'k-late' } });
+    expect(expired.body.errors[0].extensions.code).toBe('QUOTE_EXPIRED');
+    vi.useRealTimers();
+    expect((await graphql(gateway, one, { headers: u1, variables: { id: second.id } })).body.data.userQuote.status).toBe('QUOTED');
+  });
+
+  it("stops selling at the flight's exposure cap, counted over every buyer when each buys, not when each was quoted", async () => {
+    const coverage = defaultPricing.coverage.max;
+    const sold = await soldCoverage(database.db, created.flight.number, created.flight.date);
+    const room = Math.floor((defaultPricing.exposureCap - sold) / coverage);
+    // Quoted while nothing more was sold: every one of them priced.
+    const buyers = await Promise.all(
+      Array.from({ length: room + 2 }, async (_, i) => {
+        const headers = bearer(await token({ sub: `cap-buyer-${i}` }));
+        const quoted = await graphql(gateway, create, { headers, variables: { input: { ...input, coverage } } });
+        expect(quoted.body.errors).toBeUndefined();
+        return { headers, id: quoted.body.data.createQuote.id as string };
+      }),
+    );
+    const bought = await Promise.all(buyers.map(({ headers, id }) => graphql(gateway, purchase, { headers, variables: { id, key: 'buy' } })));
+    const outcomes = bought.map(({ body }) => body.errors?.[0]?.extensions.reason ?? body.data.purchaseQuote.status);
+    expect(outcomes.filter((o) => o === 'PURCHASED')).toHaveLength(room);
+    expect(outcomes.filter((o) => o === 'EXPOSURE_CAP')).toHaveLength(2);
+    const refused = bought.find(({ body }) => body.errors)!;
+    expect(refused.body.errors[0].extensions.code).toBe('QUOTE_DECLINED');
+    expect(refused.body.errors[0].message).toMatch(/one flight can carry/);
+    expect(await soldCoverage(database.db, created.flight.number, created.flight.date)).toBe(sold + room * coverage);
   });
 
   it('refuses an anonymous caller (UNAUTHENTICATED) and a non-user (FORBIDDEN)', async () => {
