@@ -28,19 +28,31 @@ export interface PersistedQueriesPlugin extends Plugin {
    * the error to answer. For a plugin that reads requests before Yoga does (the response cache).
    */
   resolve(params: RequestParams): Promise<RequestParams | PersistedQueryError>;
+  /** Params answered without executing (a cache hit), whose query executed cleanly before: kept now. */
+  answered(params: RequestParams): void;
 }
 
 /**
  * Automatic persisted queries (Apollo's protocol): a client sends the SHA-256 of its query;
  * the first time, with the query, which is then kept (in this process and in the store, so
- * every instance knows it); afterwards the hash alone — short enough for a GET URL a CDN can
- * cache. Works whether or not the response cache is on.
+ * every instance knows it) once it has executed without errors — a query that fails to parse,
+ * validate or pass the limits is never kept; afterwards the hash alone — short enough for a GET
+ * URL a CDN can cache. Works whether or not the response cache is on.
  */
 export function usePersistedQueries({ store, keepMs = 7 * 24 * 3600 * 1000 }: PersistedQueriesOptions = {}): PersistedQueriesPlugin {
   const local = new LRUCache<string, string>({ max: 5000 });
   const keyOf = (hash: string) => `apq:${hash}`;
   // Params this plugin already resolved (for the response cache): not hashed a second time.
   const resolved = new WeakSet<object>();
+  // Hashes sent with their query, checked, and waiting for the query to execute cleanly.
+  const pending = new LRUCache<string, string>({ max: 5000 });
+
+  async function register(hash: string, query: string): Promise<void> {
+    if (local.has(hash) || pending.get(hash) !== query) return;
+    pending.delete(hash);
+    local.set(hash, query);
+    await store?.set(keyOf(hash), query, { ttl: keepMs }).catch(() => undefined);
+  }
 
   async function resolve(params: RequestParams): Promise<RequestParams | PersistedQueryError> {
     const persisted = params.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
@@ -53,10 +65,7 @@ export function usePersistedQueries({ store, keepMs = 7 * 24 * 3600 * 1000 }: Pe
       if (createHash('sha256').update(params.query).digest('hex') !== hash) {
         return { status: 400, message: 'The persisted query hash does not match the query.', code: 'PERSISTED_QUERY_HASH_MISMATCH' };
       }
-      if (!local.has(hash)) {
-        local.set(hash, params.query);
-        await store?.set(keyOf(hash), params.query, { ttl: keepMs }).catch(() => undefined);
-      }
+      if (!local.has(hash)) pending.set(hash, params.query);
       resolved.add(params);
       return params;
     }
@@ -75,8 +84,27 @@ export function usePersistedQueries({ store, keepMs = 7 * 24 * 3600 * 1000 }: Pe
     return withQuery;
   }
 
+  /** The hash and query of params sent to register a persisted query, if they are. */
+  function registration(params: RequestParams | undefined): [string, string] | undefined {
+    const hash = (params?.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+    return typeof hash === 'string' && typeof params?.query === 'string' && pending.has(hash) ? [hash, params.query] : undefined;
+  }
+
   return {
     resolve,
+    answered(params) {
+      const found = registration(params);
+      if (found) void register(...found);
+    },
+    // Kept only once it ran without errors: the request's own answer says the query is good.
+    onExecute: ({ args }) => ({
+      onExecuteDone({ result }) {
+        // A stream (defer, subscriptions) is not one answer to judge the query by.
+        if (Symbol.asyncIterator in result || result.errors?.length) return;
+        const found = registration((args.contextValue as { params?: RequestParams }).params);
+        if (found) return register(...found);
+      },
+    }),
     // Once the request is read and before Yoga checks that it has a query.
     onRequestParse: () => ({
       async onRequestParseDone({ requestParserResult: params, setRequestParserResult }) {

@@ -22,9 +22,17 @@ export function quoted(value: string, max = 40): string {
   return value.length > max ? `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)` : JSON.stringify(value);
 }
 
+/**
+ * ASCII letters upper-cased, and nothing else: toUpperCase folds "ß" to "SS" and "ﬀ" to "FF",
+ * which would take two characters that are no code for the code "SS" or "FF".
+ */
+export function upperAscii(value: string): string {
+  return value.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
 /** The code upper-cased, or a BAD_USER_INPUT error naming the argument and what it expects. */
 export function parseCode(kind: CodeKind, argumentName: string, value: string): string {
-  const code = value.trim().toUpperCase();
+  const code = upperAscii(value.trim());
   const rule: CodeRule = rules[kind];
   if (!rule.pattern.test(code)) {
     throw badUserInput(argumentName, `Argument "${argumentName}" must be ${rule.description}; received ${quoted(value)}.`);

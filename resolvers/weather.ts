@@ -4,7 +4,7 @@ import type { Entity } from '../src/entities/entity-store.ts';
 import { secondsSince, usable } from './entity.ts';
 import type { Metar, Taf } from '../src/sources/weather/types.ts';
 import { badUserInput } from './errors.ts';
-import { quoted } from './validate.ts';
+import { quoted, upperAscii } from './validate.ts';
 
 /** A report as the schema resolves it: the report, and where it came from. */
 export interface ReportView<R> {
@@ -41,7 +41,7 @@ export async function weather(_: unknown, args: { airports: string[] }, ctx: Con
     throw badUserInput('airports', `Argument "airports" may name at most ${MAX_WEATHER_AIRPORTS} airports; received ${args.airports.length}.`);
   }
   const codes = args.airports.map((code) => {
-    const upper = code.trim().toUpperCase();
+    const upper = upperAscii(code.trim());
     if (!/^[A-Z0-9]{3,4}$/.test(upper)) {
       throw badUserInput('airports', `Argument "airports" takes IATA (JFK) or ICAO (KJFK) airport codes; received ${quoted(code)}.`);
     }

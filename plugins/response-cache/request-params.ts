@@ -35,7 +35,10 @@ export async function readParams(request: Request, url: URL): Promise<ReadParams
     }
     if (request.method === 'POST' && request.headers.get('content-type')?.includes('application/json')) {
       const body = JSON.parse(await request.text());
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) return { kind: 'other', body };
+      // null, a number, a string or a boolean is no request at all (GraphQL over HTTP §6.2:
+      // a JSON object, or an array of them for a batch, which Yoga reads).
+      if (body === null || typeof body !== 'object') return { kind: 'invalid', message: `The request body must be a JSON object; received ${body === null ? 'null' : typeof body}.` };
+      if (Array.isArray(body)) return { kind: 'other', body };
       return { kind: 'single', params: body };
     }
   } catch (err) {

@@ -393,7 +393,8 @@ describe('flight numbers and dates from users', () => {
   });
 
   it('refuses what is not a flight designator', () => {
-    for (const input of ['', 'BA', '117', '12 345', 'BA12345', 'BA0000', 'B 117', 'BAWX117', 'BA 1 17', 'B@117']) {
+    // Letters that only upper-case into ASCII ("ﬁ" → "FI", "ß" → "SS", "ſ" → "S") are not letters of a designator.
+    for (const input of ['', 'BA', '117', '12 345', 'BA12345', 'BA0000', 'B 117', 'BAWX117', 'BA 1 17', 'B@117', 'ﬁ117', 'ß117', 'Bſ117', 'BAſ117', 'BA117ſ']) {
       expect(parseFlightNumber(input), input).toBeNull();
     }
   });

@@ -16,20 +16,21 @@ export interface ParsedFlightNumber {
 
 // An IATA airline designator is two letters or digits but not two digits ("U2", "9W"); an ICAO one
 // is three letters. Airlines pad numbers to four digits ("BA0117"), so leading zeros are allowed
-// here and dropped below.
-const IATA_FLIGHT = /^([A-Z0-9]{2})[ -]?(\d{1,4})([A-Z])?$/;
-const ICAO_FLIGHT = /^([A-Z]{3})[ -]?(\d{1,4})([A-Z])?$/;
+// here and dropped below. Matched without regard to case, then upper-cased: the text is ASCII by
+// then, whereas toUpperCase first would read "ﬁ" as "FI" and "ß" as "SS".
+const IATA_FLIGHT = /^([A-Z0-9]{2})[ -]?(\d{1,4})([A-Z])?$/i;
+const ICAO_FLIGHT = /^([A-Z]{3})[ -]?(\d{1,4})([A-Z])?$/i;
 
 /**
  * Reads what people type as a flight number: "ba 117", "BA0117", "baw117", "U2 8003".
  * Returns null when it is not a flight designator.
  */
 export function parseFlightNumber(input: string): ParsedFlightNumber | null {
-  const text = input.trim().toUpperCase();
+  const text = input.trim();
   const iata = IATA_FLIGHT.exec(text);
-  if (iata && !/^\d\d$/.test(iata[1]!)) return build(iata[1]!, iata[2]!, iata[3], 'iata');
+  if (iata && !/^\d\d$/.test(iata[1]!)) return build(iata[1]!.toUpperCase(), iata[2]!, iata[3]?.toUpperCase(), 'iata');
   const icao = ICAO_FLIGHT.exec(text);
-  if (icao) return build(icao[1]!, icao[2]!, icao[3], 'icao');
+  if (icao) return build(icao[1]!.toUpperCase(), icao[2]!, icao[3]?.toUpperCase(), 'icao');
   return null;
 }
 
