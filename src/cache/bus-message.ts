@@ -6,6 +6,10 @@ export interface Invalidation {
   keys?: string[];
   tags?: string[];
   at?: number;
+  /** Forget every key matching one of these globs (src/cache/key-glob.ts, under the shared prefix). */
+  patterns?: string[];
+  /** Forget every key: an operator flushed this deployment's cache. */
+  flush?: boolean;
   /** Set when the sender waits for acknowledgements; receivers echo it back. */
   id?: string;
 }
@@ -44,12 +48,14 @@ export function readMessage(raw: string, logger: Logger): BusMessage | undefined
   const type = message.type ?? 'invalidate';
   switch (type) {
     case 'invalidate': {
-      const { keys, tags, at, id } = message;
+      const { keys, tags, at, id, patterns, flush } = message;
       if (keys !== undefined && !isStrings(keys)) return ignore('keys');
+      if (patterns !== undefined && !isStrings(patterns)) return ignore('patterns');
+      if (flush !== undefined && typeof flush !== 'boolean') return ignore('flush');
       if (tags !== undefined && !isStrings(tags)) return ignore('tags');
       if (at !== undefined && typeof at !== 'number') return ignore('at');
       if (id !== undefined && typeof id !== 'string') return ignore('id');
-      return { type: 'invalidate', from, keys, tags, at, id };
+      return { type: 'invalidate', from, keys, tags, at, id, ...(patterns ? { patterns } : {}), ...(flush ? { flush } : {}) };
     }
     case 'heartbeat':
       return { type: 'heartbeat', from, hello: message.hello === true };

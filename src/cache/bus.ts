@@ -164,9 +164,9 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Invalida
     } else if (message.type === 'bye') {
       forget(message.from);
     } else {
-      const { from, id, keys, tags, at } = message;
+      const { from, id, keys, tags, at, patterns, flush } = message;
       try {
-        await onMessage({ keys, tags, at });
+        await onMessage({ keys, tags, at, patterns, flush });
       } catch (err) {
         // Not applied, so not acknowledged: the sender names this instance in its warning.
         logger.warn({ err: (err as Error).message }, 'bus message not applied');

@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.ts';
+import { withTimeout } from '../resilience/timeout.ts';
 import type { Invalidation } from './bus-message.ts';
 import type { InvalidationBus } from './bus.ts';
 import { encodeEntry, type CacheEntry, type EncodedEntry } from './entry.ts';
 import { TierGuard } from './guard.ts';
+import { compileKeyGlob } from './key-glob.ts';
 import { Loading } from './loading.ts';
 import type { MemoryTier } from './memory-tier.ts';
 import { Peers } from './peers.ts';
+import { purgeSelection, type CacheSelection, type PurgeResult } from './purge.ts';
 import type { SharedTier, TierName } from './tier.ts';
 import type { CacheChainOptions, CacheHit, CacheStats, GetOrSetResult, SetOptions, TierCounters } from './types.ts';
 
 export type { CacheChainOptions, CacheHit, CacheStats, GetOrSetResult, SetOptions, TierCounters } from './types.ts';
+export type { CacheSelection, PurgeResult } from './purge.ts';
 
 // Postgres indexes text keys up to ~2.7 kB; longer keys are hashed, the same in every tier.
 const MAX_KEY_LENGTH = 512;
@@ -45,6 +49,11 @@ export class CacheChain {
     }));
   }
 
+  /** What every key and tag of this chain is stored under (CACHE_KEY_PREFIX). */
+  get keyPrefix(): string {
+    return this.options.keyPrefix;
+  }
+
   /** Attaches the bus after construction (the bus needs the chain's handlers). */
   attachBus(bus: InvalidationBus): void {
     this.peers.attach(bus);
@@ -52,8 +61,13 @@ export class CacheChain {
 
   /** What another instance said: forget keys, record tag invalidations (synchronously: the ack follows). */
   readonly onBusMessage = (message: Invalidation): void => {
+    if (message.flush) this.memory.clear();
     if (message.keys?.length) void this.memory.delete(message.keys);
     if (message.tags?.length && message.at) this.memory.rememberTags(message.tags, message.at, this.options.maxLifetimeMs);
+    if (message.patterns?.length) {
+      const globs = message.patterns.map((pattern) => compileKeyGlob(pattern, this.options.keyPrefix));
+      this.memory.deleteWhere((key) => globs.some((glob) => glob.test(key)));
+    }
   };
 
   /**
@@ -166,10 +180,75 @@ export class CacheChain {
     this.memory.rememberTags(tags, at, lifetime);
     // The bus need not wait for the shared tiers: a peer that applies the message first
     // remembers the tag times in memory, and checks every shared-tier entry against them too.
-    await Promise.all([
-      ...this.shared.map((level) => level.guard.run('invalidateTags', () => level.tier.invalidateTags(tags, at, lifetime), undefined)),
-      this.peers.tellEveryInstance({ tags: [...tags], at }),
-    ]);
+    try {
+      await Promise.all([
+        ...this.shared.map((level) => level.guard.run('invalidateTags', () => level.tier.invalidateTags(tags, at, lifetime), undefined)),
+        this.peers.tellEveryInstance({ tags: [...tags], at }),
+      ]);
+    } finally {
+      // After the tiers and peers (a CDN told sooner could refetch the old answer from them).
+      for (const listener of this.invalidationListeners) {
+        try {
+          listener(names);
+        } catch (err) {
+          this.options.logger.warn({ err: (err as Error).message }, 'invalidation listener failed');
+        }
+      }
+    }
+  }
+
+  private readonly invalidationListeners = new Set<(tags: readonly string[]) => void>();
+
+  /**
+   * Calls `listener` with the tags (unprefixed, as given) of every invalidation made through
+   * this chain — not of those other instances make and the bus reports — once it is done.
+   * It runs inside `invalidateTags`: it must not block. Returns the unsubscribe.
+   */
+  onInvalidate(listener: (tags: readonly string[]) => void): () => void {
+    this.invalidationListeners.add(listener);
+    return () => this.invalidationListeners.delete(listener);
+  }
+
+  /**
+   * Counts (`dryRun`) or deletes the entries `selection` names in every tier of this instance;
+   * the counts of a dry run are what a purge at the same moment deletes. A purge also forgets
+   * them in every other live instance's memory before it returns (as `delete` does), and tags
+   * are invalidated too, so entries no scan saw (being written now, in another memory) are
+   * unreadable all the same. Admin work: it walks keys, which requests never do.
+   */
+  async purge(selection: CacheSelection, { dryRun = false }: { dryRun?: boolean } = {}): Promise<PurgeResult> {
+    if (!dryRun && selection.tags?.length) await this.invalidateTags(selection.tags);
+    const result = await purgeSelection(
+      {
+        memory: this.memory,
+        shared: this.shared.map((level) => level.tier),
+        keyPrefix: this.options.keyPrefix,
+        storedKey: (key) => this.key(key),
+        hashedMark: '#',
+        timeoutMs: this.options.adminTimeoutMs ?? 60_000,
+      },
+      selection,
+      dryRun,
+    );
+    if (dryRun) return result;
+    const keys = selection.keys?.map((key) => this.key(key)) ?? [];
+    const patterns = selection.patterns ?? [];
+    if (keys.length || patterns.length || selection.all) {
+      await this.peers.tellEveryInstance({ ...(keys.length ? { keys } : {}), ...(patterns.length ? { patterns: [...patterns] } : {}), ...(selection.all ? { flush: true } : {}) });
+    }
+    return result;
+  }
+
+  /** Entries per tier where counting them is cheap (memory; Postgres by its index); undefined elsewhere or when it fails. */
+  async countEntries(): Promise<Partial<Record<TierName, number | undefined>>> {
+    const counts: Partial<Record<TierName, number | undefined>> = { memory: this.memory.entries };
+    await Promise.all(
+      this.shared.map(async (level) => {
+        const count = level.tier.countPrefix?.(this.options.keyPrefix) ?? Promise.resolve(undefined);
+        counts[level.tier.name] = await withTimeout(count, this.options.adminTimeoutMs ?? 60_000).catch(() => undefined);
+      }),
+    );
+    return counts;
   }
 
   /**

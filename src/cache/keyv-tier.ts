@@ -1,7 +1,7 @@
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import type { Logger } from '../logger.ts';
 import { CorruptEntryError, decodeEntry, type EncodedEntry } from './entry.ts';
-import type { SharedTier } from './tier.ts';
+import type { EntryHead, KeyScan, ScannedKey, SharedTier } from './tier.ts';
 
 /** Where a shared tier keeps tag invalidation times, beside its entries. */
 export interface TagStore {
@@ -9,6 +9,31 @@ export interface TagStore {
   /** The newest invalidation of any tag (0: none). */
   latest(): Promise<number>;
   invalidate(tags: readonly string[], at: number, lifetimeMs: number): Promise<void>;
+}
+
+/** Where a shared tier finds, counts and deletes keys for the admin API (Keyv has no scan with a pattern). */
+export interface KeyStore {
+  scan(scan: KeyScan): AsyncIterable<ScannedKey[]>;
+  present(keys: readonly string[]): Promise<string[]>;
+  remove(keys: readonly string[]): Promise<number>;
+  countPrefix(prefix: string): Promise<number | undefined>;
+}
+
+/**
+ * The head of a stored value: `<expires ms>|<header JSON>` up to the first newline (see
+ * sharedKeyv's serialize and entry.ts' encodeEntry). Undefined when it is not one.
+ */
+export function readHead(text: string): EntryHead | undefined {
+  const newline = text.indexOf('\n');
+  const bar = text.indexOf('|');
+  if (bar < 0 || newline < bar) return undefined;
+  try {
+    const meta = JSON.parse(text.slice(bar + 1, newline)) as { c?: unknown; s?: unknown; t?: unknown };
+    if (typeof meta.c !== 'number' || typeof meta.s !== 'number' || !Array.isArray(meta.t)) return undefined;
+    return { createdAt: meta.c, staleUntil: meta.s, tags: meta.t.filter((t): t is string => typeof t === 'string') };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -42,6 +67,7 @@ export class KeyvTier implements SharedTier {
     private readonly tagStore: TagStore,
     private readonly logger: Logger,
     private readonly closeClients: () => Promise<void>,
+    private readonly keyStore: KeyStore,
   ) {}
 
   async get(key: string): Promise<EncodedEntry | undefined> {
@@ -81,6 +107,22 @@ export class KeyvTier implements SharedTier {
 
   invalidateTags(tags: readonly string[], at: number, lifetimeMs: number): Promise<void> {
     return this.tagStore.invalidate(tags, at, lifetimeMs);
+  }
+
+  scan(scan: KeyScan): AsyncIterable<ScannedKey[]> {
+    return this.keyStore.scan(scan);
+  }
+
+  present(keys: readonly string[]): Promise<string[]> {
+    return keys.length ? this.keyStore.present(keys) : Promise.resolve([]);
+  }
+
+  remove(keys: readonly string[]): Promise<number> {
+    return keys.length ? this.keyStore.remove(keys) : Promise.resolve(0);
+  }
+
+  countPrefix(prefix: string): Promise<number | undefined> {
+    return this.keyStore.countPrefix(prefix);
   }
 
   async ping(): Promise<void> {

@@ -86,7 +86,31 @@ export class MemoryTier {
   }
 
   async delete(keys: readonly string[]): Promise<void> {
-    for (const key of keys) this.lru.delete(key);
+    this.remove(keys);
+  }
+
+  /** Deletes `keys`, synchronously: how many were held. */
+  remove(keys: readonly string[]): number {
+    let removed = 0;
+    for (const key of keys) if (this.lru.delete(key)) removed++;
+    return removed;
+  }
+
+  /** The held ones among `keys` (stale ones too: `delete` counts those as well). */
+  present(keys: readonly string[]): string[] {
+    return keys.filter((key) => this.lru.peek(key, { allowStale: true }) !== undefined);
+  }
+
+  /** Every held key with its entry, for admin scans (a walk of the whole LRU: not for requests). */
+  *scan(): Generator<[string, CacheEntry]> {
+    for (const [key, item] of this.lru.entries()) yield [key, item.value];
+  }
+
+  /** Deletes every held key `test` accepts: how many. */
+  deleteWhere(test: (key: string) => boolean): number {
+    const doomed = [...this.lru.keys()].filter(test);
+    for (const key of doomed) this.lru.delete(key);
+    return doomed.length;
   }
 
   /** Drops every entry: what a process must do when it may have missed invalidations. */

@@ -1,7 +1,9 @@
 import KeyvPostgres from '@keyv/postgres';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
-import { KeyvTier, sharedKeyv, type TagStore } from './keyv-tier.ts';
+import { prefixUpperBound } from './key-glob.ts';
+import { KeyvTier, readHead, sharedKeyv, type KeyStore, type TagStore } from './keyv-tier.ts';
+import type { ScannedKey } from './tier.ts';
 
 export interface PostgresTierOptions {
   url: string;
@@ -70,6 +72,77 @@ function postgresTagStore(pool: pg.Pool): TagStore {
   };
 }
 
+/** Rows a scan reads per statement. */
+const SCAN_PAGE = 1000;
+
+// Collations whose order is code-point order: there `[prefix, upper)` is exactly the keys with
+// that prefix, a range the primary key's btree walks directly.
+const CODE_POINT_ORDER = /^(c|posix|c\.utf-?8|ucs_basic)$/i;
+
+/**
+ * Keys by the primary key's btree: a scan walks the range of its glob's literal prefix, page by
+ * page (keyset: `key > last`), and LIKE (escaped) checks the rest. Under a collation that does
+ * not sort by code point a prefix is no range, so LIKE alone decides (a sequential scan, said
+ * once in the log).
+ */
+function postgresKeyStore(pool: pg.Pool, logger: Logger): KeyStore {
+  let ordered: Promise<boolean> | undefined;
+  const codePointOrder = () =>
+    (ordered ??= pool
+      .query<{ datcollate: string }>('SELECT datcollate FROM pg_database WHERE datname = current_database()')
+      .then(({ rows }) => {
+        const yes = CODE_POINT_ORDER.test(rows[0]?.datcollate ?? '');
+        if (!yes) logger.info({ collation: rows[0]?.datcollate }, 'cache key scans match by LIKE alone: this database does not sort text by code point');
+        return yes;
+      })
+      .catch((err: Error) => {
+        ordered = undefined;
+        throw err;
+      }));
+  /** `key >= lo AND key < hi` for `prefix`, from parameter `$n` on (nothing when no range applies). */
+  const range = async (prefix: string, n: number): Promise<{ sql: string; params: string[] }> => {
+    if (!prefix || !(await codePointOrder())) return { sql: '', params: [] };
+    const upper = prefixUpperBound(prefix);
+    return upper === null
+      ? { sql: ` AND key >= $${n}`, params: [prefix] }
+      : { sql: ` AND key >= $${n} AND key < $${n + 1}`, params: [prefix, upper] };
+  };
+  return {
+    async *scan({ glob, heads }) {
+      const { sql, params } = await range(glob.literalPrefix, 3);
+      const columns = heads ? `key, split_part(value, E'\\n', 1) AS head` : 'key';
+      let last = '';
+      for (;;) {
+        const { rows } = await pool.query<{ key: string; head?: string }>(
+          `SELECT ${columns} FROM ${TABLE} WHERE key LIKE $1 ESCAPE '\\' AND key > $2${sql} ORDER BY key LIMIT ${SCAN_PAGE}`,
+          [glob.like, last, ...params],
+        );
+        if (!rows.length) return;
+        last = rows[rows.length - 1]!.key;
+        // LIKE compares characters as the pattern says; the compiled glob decides, as in every tier.
+        const found: ScannedKey[] = rows.filter((row) => glob.test(row.key)).map((row) => (heads ? { key: row.key, head: readHead(`${row.head}\n`) } : { key: row.key }));
+        if (found.length) yield found;
+        if (rows.length < SCAN_PAGE) return;
+      }
+    },
+    async present(keys) {
+      const { rows } = await pool.query<{ key: string }>(`SELECT key FROM ${TABLE} WHERE key = ANY($1)`, [keys]);
+      const stored = new Set(rows.map((row) => row.key));
+      return keys.filter((key) => stored.has(key));
+    },
+    async remove(keys) {
+      const { rowCount } = await pool.query(`DELETE FROM ${TABLE} WHERE key = ANY($1)`, [keys]);
+      return rowCount ?? 0;
+    },
+    async countPrefix(prefix) {
+      const { sql, params } = await range(prefix, 2);
+      const like = prefix.replace(/[\\%_]/g, '\\$&') + '%';
+      const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${TABLE} WHERE key LIKE $1 ESCAPE '\\'${sql}`, [like, ...params]);
+      return Number(rows[0]?.n ?? 0);
+    },
+  };
+}
+
 export class PostgresTier extends KeyvTier {
   constructor(
     keyvTierArgs: ConstructorParameters<typeof KeyvTier>,
@@ -118,5 +191,5 @@ export function createPostgresTier({ url, poolSize = 4, timeoutMs, logger }: Pos
   pool.on('error', (err) => logger.debug({ tier: 'postgres', err: err.message }, 'postgres idle client error'));
   const adapter = new PooledKeyvPostgres({ uri: url, table: TABLE, pool } as never);
   const keyv = sharedKeyv(adapter, 'postgres', logger);
-  return new PostgresTier(['postgres', keyv, postgresTagStore(pool), logger, () => pool.end()], pool);
+  return new PostgresTier(['postgres', keyv, postgresTagStore(pool), logger, () => pool.end(), postgresKeyStore(pool, logger)], pool);
 }

@@ -1,7 +1,8 @@
 import KeyvRedis, { createClient, createCluster } from '@keyv/redis';
 import type { Logger } from '../logger.ts';
 import { withTimeout } from '../resilience/timeout.ts';
-import { KeyvTier, sharedKeyv, type TagStore } from './keyv-tier.ts';
+import { KeyvTier, readHead, sharedKeyv, type KeyStore, type TagStore } from './keyv-tier.ts';
+import type { ScannedKey } from './tier.ts';
 
 /** What Contrail uses of a node-redis client or cluster (their generic types do not unify). */
 export interface RedisConnection {
@@ -16,6 +17,15 @@ export interface RedisConnection {
   publish(channel: string, message: string): Promise<unknown>;
   duplicate(): RedisConnection;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+  getRange(key: string, start: number, end: number): Promise<string>;
+  exists(key: string): Promise<number>;
+  unlink(key: string): Promise<number>;
+  /** A single node's keys, cursor batch by batch; a cluster has none (see `masters`). */
+  scanIterator?(options: { MATCH: string; COUNT: number }): AsyncIterable<string[]>;
+  /** A cluster's master nodes, each reached through `nodeClient`. */
+  readonly masters?: readonly unknown[];
+  nodeClient?(node: unknown): Promise<RedisConnection>;
 }
 
 export interface RedisTierOptions {
@@ -87,6 +97,57 @@ function redisTagStore(connection: RedisConnection, keyPrefix: string): TagStore
   };
 }
 
+/** How much of a value a head read fetches first: the header line of nearly every entry. */
+const HEAD_BYTES = 4096;
+/** Keys handled per round of pipelined commands. */
+const BATCH = 1000;
+
+async function chunked<T, R>(items: readonly T[], each: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += BATCH) out.push(...(await each(items.slice(i, i + BATCH))));
+  return out;
+}
+
+/**
+ * Keys by SCAN on every node (a cluster's masters one by one: SCAN only sees its own node),
+ * and one command per key elsewhere: keys of one batch may hash to different cluster slots,
+ * and node-redis pipelines concurrent commands anyway. Never KEYS, never FLUSHDB.
+ */
+function redisKeyStore(connection: RedisConnection): KeyStore {
+  const nodes = async (): Promise<RedisConnection[]> =>
+    connection.masters && connection.nodeClient ? Promise.all(connection.masters.map((m) => connection.nodeClient!(m))) : [connection];
+  const head = async (key: string): Promise<ScannedKey | undefined> => {
+    let text = await connection.getRange(key, 0, HEAD_BYTES - 1);
+    if (!text) return undefined;
+    if (!text.includes('\n') && text.length >= HEAD_BYTES) text = (await connection.get(key)) ?? '';
+    return { key, head: readHead(text) };
+  };
+  return {
+    async *scan({ glob, heads }) {
+      for (const node of await nodes()) {
+        if (!node.scanIterator) throw new Error('this Redis client cannot SCAN');
+        for await (const keys of node.scanIterator({ MATCH: glob.redisMatch, COUNT: BATCH })) {
+          // SCAN's MATCH is Redis' own glob: the compiled one decides, as in every tier.
+          const matched = keys.filter((key) => glob.test(key));
+          if (!matched.length) continue;
+          if (!heads) yield matched.map((key) => ({ key }));
+          else yield (await Promise.all(matched.map(head))).filter((found): found is ScannedKey => found !== undefined);
+        }
+      }
+    },
+    async present(keys) {
+      const found = await chunked(keys, (chunk) => Promise.all(chunk.map((key) => connection.exists(key))));
+      return keys.filter((_, i) => found[i]! > 0);
+    },
+    async remove(keys) {
+      const removed = await chunked(keys, (chunk) => Promise.all(chunk.map((key) => connection.unlink(key))));
+      return removed.reduce((sum, n) => sum + n, 0);
+    },
+    // Counting needs a SCAN of the whole keyspace: not cheap.
+    countPrefix: async () => undefined,
+  };
+}
+
 /**
  * Closes gracefully when Redis answers; a connection that is reconnecting to a dead or frozen
  * server would wait for it forever, so after a short grace it is destroyed.
@@ -153,5 +214,6 @@ export async function createRedisTier(options: RedisTierOptions): Promise<{ tier
   });
   const keyv = sharedKeyv(adapter, 'redis', options.logger);
   const close = () => closeRedis(connection);
-  return { tier: new KeyvTier('redis', keyv, redisTagStore(connection, options.keyPrefix ?? ''), options.logger, close), connection };
+  const tier = new KeyvTier('redis', keyv, redisTagStore(connection, options.keyPrefix ?? ''), options.logger, close, redisKeyStore(connection));
+  return { tier, connection };
 }

@@ -1,5 +1,5 @@
 // The chain's public types: what its callers pass and get back.
-import type { GuardCounters } from './guard.ts';
+import type { GuardCounters, TierCallObserver } from './guard.ts';
 import type { MemoryTier } from './memory-tier.ts';
 import type { BusStats, InvalidationBus } from './bus.ts';
 import type { SharedTier, TierName } from './tier.ts';
@@ -50,10 +50,12 @@ export interface CacheChainOptions {
   logger: Logger;
   /** Prefixes every key and tag: instances share entries only under the same prefix. */
   keyPrefix: string;
-  guard: { timeoutMs: number; failureThreshold: number; resetAfterMs: number };
+  guard: { timeoutMs: number; failureThreshold: number; resetAfterMs: number; onCall?: TierCallObserver };
   compressAboveBytes: number;
   /** With shared tiers but no healthy bus, memory entries live at most this long (ms). */
   memorySafetyTtlMs: number;
   /** Longest any entry (ttl + grace) may live; also how long tag invalidations are kept. */
   maxLifetimeMs: number;
+  /** How long an admin search or purge may take in one tier before it is reported failed. Default: 60 000. */
+  adminTimeoutMs?: number;
 }
