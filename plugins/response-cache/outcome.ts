@@ -15,6 +15,8 @@ export interface CacheOutcome {
   /** The tier that answered a hit (`memory`, `redis`, `postgres`); absent otherwise. */
   tier?: string;
   scope: CacheScope;
+  /** The verified principal's kind (`anonymous`, `user`, `partner` …); absent when unknown. */
+  viewer?: string;
   /** As the client named it: observers bound it before using it as a label. */
   operationName: string | null;
   /** The entry's key; absent when uncacheable. Never a label. */
@@ -26,4 +28,9 @@ export interface CacheOutcome {
   path: 'fast' | 'yoga';
 }
 
-export type CacheObserver = (outcome: CacheOutcome) => void;
+/**
+ * `context` is the request's server context as the transport passed it (the edge's per-request
+ * record: the fast path's fourth argument, Yoga's `serverContext`), so an observer can tie the
+ * outcome to one request's log line; undefined when there is none.
+ */
+export type CacheObserver = (outcome: CacheOutcome, context?: unknown) => void;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { createRedisBus } from './bus.ts';
 import { CacheChain } from './chain.ts';
+import type { TierCallObserver } from './guard.ts';
 import { MemoryTier } from './memory-tier.ts';
 import { createPostgresTier, type PostgresTier } from './postgres-tier.ts';
 import { createRedisTier } from './redis-tier.ts';
@@ -40,6 +41,8 @@ export interface CacheDeps {
    * made by other instances, and there are none. Default: false.
    */
   singleInstance?: boolean;
+  /** Told of every Redis and Postgres call the chain makes through its guards (metrics). Default: none. */
+  onTierCall?: TierCallObserver;
 }
 
 export interface Cache {
@@ -54,7 +57,7 @@ export interface Cache {
  * Postgres with a Postgres URL. Shared tiers that are down at start-up are misses until they
  * come back, never a failed start.
  */
-export async function createCache({ config, logger, postgresUrl, singleInstance = false }: CacheDeps): Promise<Cache> {
+export async function createCache({ config, logger, postgresUrl, singleInstance = false, onTierCall }: CacheDeps): Promise<Cache> {
   const memory = new MemoryTier({ maxBytes: config.memoryMaxBytes, maxEntryBytes: config.memoryMaxEntryBytes, logger });
   const shared: SharedTier[] = [];
   const connectTimeoutMs = Math.max(config.tierTimeoutMs, 1000);
@@ -68,7 +71,7 @@ export async function createCache({ config, logger, postgresUrl, singleInstance 
     shared,
     logger,
     keyPrefix: config.keyPrefix,
-    guard: { timeoutMs: config.tierTimeoutMs, failureThreshold: config.breakerFailures, resetAfterMs: config.breakerResetMs },
+    guard: { timeoutMs: config.tierTimeoutMs, failureThreshold: config.breakerFailures, resetAfterMs: config.breakerResetMs, onCall: onTierCall },
     compressAboveBytes: config.compressAboveBytes,
     // The cap applies while no bus tells of other instances' invalidations; alone, none can come.
     memorySafetyTtlMs: singleInstance && !redis ? Number.POSITIVE_INFINITY : config.memorySafetyTtlMs,

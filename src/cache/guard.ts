@@ -14,7 +14,19 @@ export interface GuardOptions {
   failureThreshold: number;
   /** How long an open breaker skips the tier before letting one trial call through. */
   resetAfterMs: number;
+  /** Told of every call (metrics); must be cheap and never throw. Default: none. */
+  onCall?: TierCallObserver;
 }
+
+/** One guarded call: skipped by an open breaker, or how it ended and how long it took. */
+export interface TierCall {
+  tier: TierName;
+  op: string;
+  result: 'ok' | 'error' | 'timeout' | 'skipped';
+  durationMs: number;
+}
+
+export type TierCallObserver = (call: TierCall) => void;
 
 export interface GuardCounters {
   errors: number;
@@ -49,17 +61,21 @@ export class TierGuard {
   }
 
   async run<T>(op: string, call: () => Promise<T>, fallback: T): Promise<T> {
+    const { timeoutMs, onCall, tier } = this.options;
     if (!this.circuit.tryAcquire()) {
       this.tally.skipped++;
+      onCall?.({ tier, op, result: 'skipped', durationMs: 0 });
       return fallback;
     }
-    const { timeoutMs } = this.options;
+    const started = onCall ? performance.now() : 0;
     try {
       const result = await withTimeout(call, timeoutMs, () => new TierTimeoutError(timeoutMs, `${op} took over ${timeoutMs} ms`));
       this.succeeded();
+      onCall?.({ tier, op, result: 'ok', durationMs: performance.now() - started });
       return result;
     } catch (err) {
       this.failed(op, err as Error);
+      onCall?.({ tier, op, result: err instanceof TierTimeoutError ? 'timeout' : 'error', durationMs: performance.now() - started });
       return fallback;
     }
   }

@@ -6,5 +6,6 @@ import { cliContext } from './context.ts';
 export async function serve(): Promise<void> {
   const { config, logger } = cliContext();
   const server = await startServer(config, logger);
-  closeOnSignal(logger, () => server.close());
+  // close() gives requests in flight SHUTDOWN_TIMEOUT_MS; the clients then get as long again to close.
+  closeOnSignal(logger, () => server.close(), { forceAfterMs: 2 * config.shutdownTimeoutMs + 5000 });
 }

@@ -60,11 +60,14 @@ export function createEntities({
   db,
   cache,
   logger,
+  onCall,
 }: {
   config: UpstreamsConfig;
   db: Database;
   cache: CacheChain | undefined;
   logger: Logger;
+  /** Told of every upstream attempt besides the call log (metrics); must not throw. Default: none. */
+  onCall?: (call: UpstreamCall) => void;
 }): Entities {
   // Read once, by the first flight call (one statement): a gateway that is never asked about
   // flights never reads them.
@@ -91,7 +94,7 @@ export function createEntities({
   const client = (source: string, settings: SourceSettings, secretParams: string[] = []) =>
     createHttpClient(
       { source, baseUrl: settings.url, timeoutMs: settings.timeoutMs, retries: settings.retries, pricePerCall: settings.pricePerCall, breaker: settings.breaker, secretParams },
-      callLog.record,
+      onCall ? (call) => (callLog.record(call), onCall(call)) : callLog.record,
     );
   const flightsClient = client('flights', config.flights, ['access_key']);
   const weatherClient = client('weather', config.weather);

@@ -60,6 +60,21 @@ interface Waiting<K, V> {
   settle(result: EntityResult<V>): void;
 }
 
+/**
+ * What one read of the entity cache found (metrics): fresh and stale hits, and the keys left to
+ * fetch. `batched`: the kind takes many keys per upstream call, so a read spares a call only
+ * when it finds every key.
+ */
+export interface EntityRead {
+  kind: string;
+  hits: number;
+  stale: number;
+  misses: number;
+  batched: boolean;
+}
+
+export type EntityReadObserver = (read: EntityRead) => void;
+
 /** Told of what one upstream call answered (after it is cached): derived entities go here. */
 export type FetchedListener<K, V> = (answers: { key: K; value: V | null }[], fetchedAt: number) => Promise<void>;
 
@@ -75,6 +90,7 @@ export class EntityStore<K, V> {
   private queued: Waiting<K, V>[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly listeners: FetchedListener<K, V>[] = [];
+  private readObserver: EntityReadObserver | undefined;
   readonly counters = { hits: 0, stale: 0, fetched: 0, upstreamCalls: 0, fallbacks: 0, failures: 0 };
 
   constructor(
@@ -123,6 +139,11 @@ export class EntityStore<K, V> {
     await this.putMany([{ key, value }], fetchedAt);
   }
 
+  /** Tells `observer` what every read of the cache found (one observer; metrics). */
+  observeReads(observer: EntityReadObserver): void {
+    this.readObserver = observer;
+  }
+
   /** Calls `listener` with every upstream answer, once it is cached (e.g. to cache what it also tells). */
   onFetched(listener: FetchedListener<K, V>): void {
     this.listeners.push(listener);
@@ -151,13 +172,16 @@ export class EntityStore<K, V> {
     if (!this.cache) return found;
     const unique = [...new Set(ids)];
     const hits = await this.cache.getMany<{ value: V | null; fetchedAt: number }>(unique.map((id) => this.cacheKey(id)));
+    let stale = 0;
     unique.forEach((id, i) => {
       const hit = hits[i];
       if (!hit) return;
-      if (hit.stale) this.counters.stale++;
+      if (hit.stale) stale++;
       else this.counters.hits++;
       found.set(id, { value: hit.value.value === null ? null : this.kind.revive(hit.value.value), fetchedAt: hit.value.fetchedAt, source: hit.stale ? 'stale' : 'cache' });
     });
+    this.counters.stale += stale;
+    this.readObserver?.({ kind: this.kind.name, hits: found.size - stale, stale, misses: unique.length - found.size, batched: (this.kind.batchWindowMs ?? 0) > 0 });
     return found;
   }
 
