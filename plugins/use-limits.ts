@@ -2,8 +2,11 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import type { ExecutionArgs, GraphQLError, ValidationContext } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLError, ValidationContext } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { createArgumentBounds } from './limits/argument-bounds.ts';
+
+export type { ArgumentBounds } from './limits/argument-bounds.ts';
 
 export interface LimitsOptions {
   /** Deepest nesting of selections (fragments included). Default: 10. */
@@ -18,6 +21,12 @@ export interface LimitsOptions {
   maxCost: number;
   /** Deepest nesting of the variables' JSON. Default: 16. */
   maxVariablesDepth: number;
+  /** Items a list argument may hold unless it declares its own `maxItems` (see ArgumentBounds). Default: 50. */
+  maxListLength: number;
+  /** Operations in one batched request (a JSON array); 0 turns batching off. Default: 0. */
+  maxBatchSize: number;
+  /** Bytes of an answer's JSON; a larger one is replaced by a RESPONSE_TOO_LARGE error. Default: 4 MiB. */
+  maxResponseBytes: number;
 }
 
 export const defaultLimits: LimitsOptions = {
@@ -27,6 +36,9 @@ export const defaultLimits: LimitsOptions = {
   maxDirectives: 20,
   maxCost: 10_000,
   maxVariablesDepth: 16,
+  maxListLength: 50,
+  maxBatchSize: 0,
+  maxResponseBytes: 4 * 1024 * 1024,
 };
 
 export interface LimitsPluginOptions extends Partial<LimitsOptions> {
@@ -38,8 +50,8 @@ export interface LimitsPluginOptions extends Partial<LimitsOptions> {
   costOf?: (args: ExecutionArgs) => number | null;
 }
 
-function limitError(code: string, message: string, max: number) {
-  return createGraphQLError(message, { extensions: { code, limit: max, http: { status: 400 } } });
+function limitError(code: string, message: string, max: number, status = 400) {
+  return createGraphQLError(message, { extensions: { code, limit: max, http: { status } } });
 }
 
 /** armor's rejection, as an error whose code names the limit and whose extensions give its value. */
@@ -70,17 +82,29 @@ function depthOf(value: unknown, max: number): number {
   return depth;
 }
 
+/** The answer's size in UTF-8 bytes, counted only as far as it matters (most answers are far below). */
+function tooLarge(result: ExecutionResult, max: number): boolean {
+  const text = JSON.stringify(result);
+  // A UTF-16 unit is at most 3 bytes of UTF-8: below that, no need to count them.
+  return text.length > max || (text.length * 3 > max && Buffer.byteLength(text) > max);
+}
+
 /**
  * Bounds every operation before it executes: tokens while parsing; depth, aliases and
  * directives while validating (graphql-armor); variables' nesting when the request is read;
+ * the operations of a batch before any is read; page sizes and list lengths (ArgumentBounds)
  * and cost — with list multipliers from the arguments — just before execution. A refusal is a
- * GraphQL error whose code names the limit (DEPTH_LIMIT_EXCEEDED, …) and whose `limit`
- * extension gives its value. Cache hits never get here: their document was accepted when
- * it was first answered.
+ * GraphQL error whose code names the limit (DEPTH_LIMIT_EXCEEDED, …; BAD_USER_INPUT naming the
+ * argument for a bounded one) and whose `limit` extension gives its value. An answer larger
+ * than `maxResponseBytes` is replaced by a RESPONSE_TOO_LARGE error, in time for the response
+ * cache to see an error and keep nothing. Cache hits never get here: their document was
+ * accepted when it was first answered.
  */
 export function useLimits(options: LimitsPluginOptions = {}): Plugin {
-  const limits = { ...defaultLimits, ...options };
+  // An option given as undefined keeps its default.
+  const limits: LimitsOptions = { ...defaultLimits, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) };
   const { costOf } = options;
+  const boundViolations = createArgumentBounds({ maxListLength: limits.maxListLength });
   return {
     onPluginInit({ addPlugin }) {
       const common = { exposeLimits: true, propagateOnRejection: false };
@@ -91,6 +115,21 @@ export function useLimits(options: LimitsPluginOptions = {}): Plugin {
         maxDirectivesPlugin({ ...common, n: limits.maxDirectives, onReject: rejectWith('DIRECTIVE_LIMIT_EXCEEDED', limits.maxDirectives) }),
       );
     },
+
+    // Once the body is read, before any of a batch's operations is looked at. Without batching
+    // (0), Yoga itself refuses an array: 400, "Batching is not supported."
+    onRequestParse: () => ({
+      onRequestParseDone({ requestParserResult }) {
+        if (limits.maxBatchSize > 0 && Array.isArray(requestParserResult) && requestParserResult.length > limits.maxBatchSize) {
+          throw limitError(
+            'BATCH_LIMIT_EXCEEDED',
+            `Batching is limited to ${limits.maxBatchSize} operations per request; received ${requestParserResult.length}.`,
+            limits.maxBatchSize,
+            413,
+          );
+        }
+      },
+    }),
 
     onParams({ params }) {
       if (params.variables && depthOf(params.variables, limits.maxVariablesDepth) > limits.maxVariablesDepth) {
@@ -103,12 +142,31 @@ export function useLimits(options: LimitsPluginOptions = {}): Plugin {
     },
 
     onExecute({ args, setResultAndStopExecution }) {
+      const outOfBounds = boundViolations(args.schema, args.document, args.operationName, args.variableValues);
+      if (outOfBounds.length) {
+        setResultAndStopExecution({ errors: outOfBounds });
+        return;
+      }
       const cost = costOf?.(args);
       if (cost != null && cost > limits.maxCost) {
         setResultAndStopExecution({
           errors: [limitError('COST_LIMIT_EXCEEDED', `Query cost limit of ${limits.maxCost} exceeded, found ${cost}.`, limits.maxCost)],
         });
+        return;
       }
+      return {
+        // Inside execution, so before any plugin's onExecutionResult (the response cache's) sees the answer.
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result || !tooLarge(result, limits.maxResponseBytes)) return;
+          setResult({
+            errors: [
+              createGraphQLError(`The answer is larger than the limit of ${limits.maxResponseBytes} bytes: ask for fewer items or fields.`, {
+                extensions: { code: 'RESPONSE_TOO_LARGE', limit: limits.maxResponseBytes },
+              }),
+            ],
+          });
+        },
+      };
     },
   };
 }

@@ -24,14 +24,14 @@ builder.objectType('Airport', {
     routesFrom: t.field({
       type: ['Route'],
       description: `Routes departing here, ordered by destination then airline (${nestedList}).`,
-      args: { first: t.arg.int({ description: `How many routes (${nestedList}).` }) },
+      args: { first: t.arg.int({ description: `How many routes (${nestedList}).`, extensions: { maximum: resolve.MAX_NESTED_LIST } }) },
       complexity: pageCost(resolve.DEFAULT_NESTED_LIST, resolve.MAX_NESTED_LIST),
       resolve: resolve.routesFrom,
     }),
     routesTo: t.field({
       type: ['Route'],
       description: `Routes arriving here, ordered by origin then airline (${nestedList}).`,
-      args: { first: t.arg.int({ description: `How many routes (${nestedList}).` }) },
+      args: { first: t.arg.int({ description: `How many routes (${nestedList}).`, extensions: { maximum: resolve.MAX_NESTED_LIST } }) },
       complexity: pageCost(resolve.DEFAULT_NESTED_LIST, resolve.MAX_NESTED_LIST),
       resolve: resolve.routesTo,
     }),

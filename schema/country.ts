@@ -15,7 +15,7 @@ builder.objectType('Country', {
     airports: t.field({
       type: ['Airport'],
       description: `Airports by name (default ${DEFAULT_NESTED_LIST}, at most ${MAX_NESTED_LIST}).`,
-      args: { first: t.arg.int({ description: `How many airports (default ${DEFAULT_NESTED_LIST}, at most ${MAX_NESTED_LIST}).` }) },
+      args: { first: t.arg.int({ description: `How many airports (default ${DEFAULT_NESTED_LIST}, at most ${MAX_NESTED_LIST}).`, extensions: { maximum: MAX_NESTED_LIST } }) },
       complexity: pageCost(DEFAULT_NESTED_LIST, MAX_NESTED_LIST),
       resolve: resolve.countryAirports,
     }),

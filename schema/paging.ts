@@ -1,6 +1,8 @@
+import type { ArgumentBounds } from '../plugins/use-limits.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/pagination.ts';
 
 const pageSize = `default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}`;
+const pageBound = { maximum: MAX_PAGE_SIZE } satisfies ArgumentBounds;
 
 /**
  * How every connection pages, said once: descriptions for the relay plugin's shared PageInfo
@@ -8,9 +10,10 @@ const pageSize = `default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}`;
  */
 export const pagingDescriptions = {
   pageInfoTypeOptions: { description: 'Where a page sits in its listing, and the cursors to page on from it.' },
-  firstArgOptions: { description: `Page forwards: how many items to return from the start, or after \`after\` (${pageSize}).` },
+  // The maximum is also enforced before execution (plugins/use-limits.ts): BAD_USER_INPUT naming the argument.
+  firstArgOptions: { description: `Page forwards: how many items to return from the start, or after \`after\` (${pageSize}).`, extensions: pageBound },
   afterArgOptions: { description: 'Page forwards from this cursor: an `endCursor` or edge `cursor` this field returned.' },
-  lastArgOptions: { description: `Page backwards: how many items to return before \`before\`, which it needs (${pageSize}).` },
+  lastArgOptions: { description: `Page backwards: how many items to return before \`before\`, which it needs (${pageSize}).`, extensions: pageBound },
   beforeArgOptions: { description: 'Page backwards from this cursor: a `startCursor` or edge `cursor` this field returned.' },
   cursorFieldOptions: {
     description: 'Opaque position of this item; pass it as `after` or `before` to page on from here. Only the listing that returned it accepts it.',

@@ -110,7 +110,7 @@ builder.queryFields((t) => ({
     type: ['Weather'],
     nullable: { list: false, items: true },
     description: `The latest METAR of each airport, in the order given (at most ${resolve.MAX_WEATHER_AIRPORTS}); null for an airport unknown or without a report.`,
-    args: { airports: t.arg.stringList({ required: true, description: 'IATA (JFK) or ICAO (KJFK) airport codes.' }) },
+    args: { airports: t.arg.stringList({ required: true, description: `IATA (JFK) or ICAO (KJFK) airport codes: at most ${resolve.MAX_WEATHER_AIRPORTS}.`, extensions: { maxItems: resolve.MAX_WEATHER_AIRPORTS } }) },
     complexity: (args) => ({ field: UPSTREAM_FIELD_COST, multiplier: Math.max(1, Math.min(args.airports.length, resolve.MAX_WEATHER_AIRPORTS)) }),
     resolve: resolve.weather,
   }),

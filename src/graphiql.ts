@@ -11,9 +11,11 @@ export const exampleQuery = readFileSync(new URL('../schema/operations/example.g
 
 /**
  * GraphiQL as the gateway serves it at /graphql to browsers. The page inlines GraphiQL's
- * scripts and styles, so it works with no internet; it is 9 MB of text, rendered once.
+ * scripts and styles, so it works with no internet; it is 9 MB of text, rendered once. Off
+ * (`enabled: false`), a browser asking /graphql gets what any client does: a JSON error.
  */
-export function graphiql(): Pick<YogaServerOptions<object, object>, 'graphiql' | 'renderGraphiQL'> {
+export function graphiql(enabled = true): Pick<YogaServerOptions<object, object>, 'graphiql' | 'renderGraphiQL'> {
+  if (!enabled) return { graphiql: false };
   let page: string | undefined;
   return {
     graphiql: { title: 'Contrail', defaultQuery: exampleQuery },

@@ -4,6 +4,7 @@ import { findAirports, updateAirport, type AirportFilter, type AirportPatch } fr
 import { listCountries } from './countries.ts';
 import type { KeysetPage } from './keyset.ts';
 import { findRoutes, type RouteFilter } from './routes.ts';
+import { registerTrustedDocument } from './trusted-documents.ts';
 
 export type Catalog = ReturnType<typeof createCatalog>;
 
@@ -15,5 +16,6 @@ export function createCatalog(db: Database) {
     findRoutes: (filter: RouteFilter, page: KeysetPage) => findRoutes(db, filter, page),
     listCountries: (filter: { continent?: string }) => listCountries(db, filter),
     updateAirport: (id: number, patch: AirportPatch) => updateAirport(db, id, patch),
+    registerTrustedDocument: (entry: Parameters<typeof registerTrustedDocument>[1]) => registerTrustedDocument(db, entry),
   };
 }

@@ -135,7 +135,7 @@ describe('unexpected errors', () => {
     process.env.NODE_ENV = 'development';
     try {
       const { body, text } = await graphql(broken, '{ airport(iata: "JFK") { name } }');
-      expect(body.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+      expect(body.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } })]);
       expect(text).not.toMatch(/stack|originalError|\.ts:\d+|node_modules/);
     } finally {
       process.env.NODE_ENV = before;
