@@ -16,6 +16,7 @@ import { prepareDatabase } from '../src/db/prepare.ts';
 import { measure, type LoadSpec, type PhaseResult } from './measure.ts';
 import { freePort, hasTaskset, pinSelf, startNode, type Started } from './processes.ts';
 import { runTierBench } from './tiers.ts';
+import { runQuoteBench } from './quote.ts';
 import { runUpstreamBench } from './upstream.ts';
 import { zipfSequence } from './zipf.ts';
 
@@ -23,7 +24,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const dataDir = process.env.CONTRAIL_DATA_DIR ?? path.resolve('.contrail/bench');
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-// BENCH_WORKLOADS=COLD,HOT runs only those phases (HOT, ZIPF, L2-HOT, COLD, BARE, YOGA, UPSTREAM); unset: all.
+// BENCH_WORKLOADS=COLD,HOT runs only those phases (HOT, ZIPF, L2-HOT, COLD, BARE, YOGA, UPSTREAM, QUOTE); unset: all.
 const workloads = process.env.BENCH_WORKLOADS?.split(',').map((name) => name.trim().toUpperCase());
 const runs = (name: string) => !workloads || workloads.includes(name);
 
@@ -50,6 +51,8 @@ const baseEnv = {
   LOG_LEVEL: 'warn',
   DATABASE_URL: process.env.DATABASE_URL ?? '',
   CACHE_KEY_PREFIX: keyPrefix,
+  // The load generator is one client sending far more than any budget allows: measure the work, not the 429s.
+  RATE_LIMIT_ENABLED: 'false',
 };
 
 /**
@@ -225,7 +228,15 @@ async function httpBench() {
         requests: Number(process.env.BENCH_UPSTREAM_REQUESTS ?? 10_000),
       })
     : undefined;
-  return { seconds, connections, rows, ratios, upstream };
+  // QUOTE: anonymous quotes over the busiest routes, hits and misses, and a cold quote's SQL.
+  const quote = runs('QUOTE')
+    ? await runQuoteBench({
+        database: loadConfig({ ...process.env, CONTRAIL_DATA_DIR: dataDir }).database,
+        startGateway: gateway,
+        spec: (url, bodies) => spec(url, { bodies }),
+      })
+    : undefined;
+  return { seconds, connections, rows, ratios, upstream, quote };
 }
 
 async function main() {

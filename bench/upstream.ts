@@ -120,7 +120,7 @@ const statusBody = (number: string, date: string) => JSON.stringify({ query: fli
 const searchBody = (from: string, to: string, date: string) => JSON.stringify({ query: flightSearch, variables: { from, to, date }, operationName: 'FlightSearch' });
 const weatherBody = (iata: string) => JSON.stringify({ query: airportWeather, variables: { iata }, operationName: 'AirportWeather' });
 
-async function withDatabase<T>(config: DatabaseConfig, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(config: DatabaseConfig, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
   const logger = createLogger('warn');
   const database = await openDatabase(config, { logger });
   try {
@@ -132,7 +132,7 @@ async function withDatabase<T>(config: DatabaseConfig, work: (database: Database
 }
 
 /** Direct origin–destination pairs by how many route rows (airlines) fly them, busiest first. */
-async function busiestPairs(database: DatabaseHandle, limit: number): Promise<{ from: string; to: string }[]> {
+export async function busiestPairs(database: DatabaseHandle, limit: number): Promise<{ from: string; to: string }[]> {
   const result = await database.db.execute(sql`
     SELECT o.iata AS "from", d.iata AS "to" FROM routes r
     JOIN airports o ON o.id = r.origin_id JOIN airports d ON d.id = r.destination_id

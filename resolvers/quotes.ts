@@ -7,7 +7,7 @@ import { utcToZonedWallClock } from '../src/sources/zoned-time.ts';
 import { badUserInput } from './errors.ts';
 import { flight as loadFlight, parseDateArg, parseNumberArg } from './flights.ts';
 import { checkCoverage, checkThreshold } from './pricing/checks.ts';
-import { defaultPricing, type PricingConfig, type WeatherCategory } from './pricing/config.ts';
+import type { WeatherCategory } from './pricing/config.ts';
 import { withCommission } from './pricing/commission.ts';
 import { price, type Quote } from './pricing/quote.ts';
 
@@ -31,9 +31,6 @@ export interface QuoteArgs {
 }
 
 const MINUTE_MS = 60_000;
-
-/** The pricing every quote uses (one place to pass another from, when configuration needs to). */
-export const pricing: PricingConfig = defaultPricing;
 
 /**
  * The cache tag of every price for one flight that the coverage already sold on it went into:
@@ -81,7 +78,7 @@ export interface PricedQuote extends QuoteView {
  * unknown flight is NOT_FOUND; a flight the pricing will not insure is QUOTE_DECLINED with its reason.
  */
 export async function priceQuote(args: QuoteArgs, ctx: Context, validSeconds: number): Promise<PricedQuote> {
-  const config = pricing;
+  const config = ctx.pricing;
   const number = parseNumberArg('flight', args.flight);
   const date = parseDateArg('date', args.date, ctx);
   const coverageProblem = checkCoverage(args.coverage, config);

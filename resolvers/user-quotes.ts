@@ -6,7 +6,7 @@ import type { QuoteCursor } from '../src/sql/quotes.ts';
 import { badUserInput } from './errors.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Connection, type ConnectionArgs } from './pagination.ts';
 import { exposureDecline } from './pricing/decline.ts';
-import { pricing, priceQuote, quoteExposureTag, type QuoteArgs } from './quotes.ts';
+import { priceQuote, quoteExposureTag, type QuoteArgs } from './quotes.ts';
 import { parseCount } from './validate.ts';
 
 /** How long a signed-in user's stored quote holds, at most: its cache life (schema/cache-hints.ts). */
@@ -65,7 +65,7 @@ export async function purchaseQuote(_: unknown, { id, idempotencyKey }: { id: st
   if (key === '' || key.length > 200) {
     throw badUserInput('idempotencyKey', 'Argument "idempotencyKey" must be 1 to 200 characters.');
   }
-  const result = await ctx.loaders.userQuotes.purchase(owner, id, key, new Date(), pricing.exposureCap);
+  const result = await ctx.loaders.userQuotes.purchase(owner, id, key, new Date(), ctx.pricing.exposureCap);
   switch (result.status) {
     case 'purchased':
       // The flight carries more now: every price that counted what it carried is out of date.
@@ -73,7 +73,7 @@ export async function purchaseQuote(_: unknown, { id, idempotencyKey }: { id: st
       return result.quote;
     case 'exposure_cap': {
       const quote = await ctx.loaders.userQuotes.byId(owner, id);
-      const declined = exposureDecline(result.sold, quote?.coverage ?? 0, pricing)!;
+      const declined = exposureDecline(result.sold, quote?.coverage ?? 0, ctx.pricing)!;
       throw createGraphQLError(declined.message, { extensions: { code: 'QUOTE_DECLINED', reason: declined.reason } });
     }
     case 'already_purchased':

@@ -122,3 +122,12 @@ export const defaultPricing: PricingConfig = Object.freeze({
   // is tuned to the same shares).
   climate: Object.freeze({ VFR: 0.76, MVFR: 0.12, IFR: 0.07, LIFR: 0.05 }),
 });
+
+/** What an operator may set from the environment (src/config.ts); the rest is the model's. */
+export type PricingOverrides = Partial<Pick<PricingConfig, 'credibility' | 'loading' | 'fee' | 'exposureCap'>>;
+
+/** The default pricing with the overrides that are set. */
+export function pricingWith(overrides: PricingOverrides): PricingConfig {
+  const set = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return Object.keys(set).length ? Object.freeze({ ...defaultPricing, ...set }) : defaultPricing;
+}

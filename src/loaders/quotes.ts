@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../db/database.ts';
-import { quoteHistories, type QuoteHistory, type QuoteHistoryKey } from '../sql/quote-history.ts';
+import { routeHistories, type QuoteHistory, type QuoteHistoryKey } from '../sql/quote-history.ts';
+import type { QuotePriors } from './quote-priors.ts';
 import type { QuoteRow } from '../../drizzle/schema/index.ts';
 import { asViewer } from '../db/as-viewer.ts';
 import { partnerCommissions } from '../sql/partners.ts';
@@ -12,10 +13,19 @@ export const QUOTE_HISTORY_DAYS = 90;
 const historyId = (k: QuoteHistoryKey) => `${k.airline}:${k.origin}-${k.destination}:${k.delayThresholdMinutes}`;
 
 /** What quotes read from the database: each request's keys batched, each asked once. */
-export function createQuoteLoaders(db: Database, historyDays = QUOTE_HISTORY_DAYS) {
+export function createQuoteLoaders(db: Database, priors: QuotePriors, historyDays = QUOTE_HISTORY_DAYS) {
   return {
-    /** One statement for every key of the batch (src/sql/quote-history.ts). */
-    quoteHistory: new DataLoader<QuoteHistoryKey, QuoteHistory, string>((keys) => quoteHistories(db, keys, historyDays), { cacheKeyFn: historyId }),
+    /**
+     * One statement for the routes of every key of the batch (src/sql/quote-history.ts), and the
+     * prior levels from `priors`, which counts only those it does not keep.
+     */
+    quoteHistory: new DataLoader<QuoteHistoryKey, QuoteHistory, string>(
+      async (keys) => {
+        const [routes, shared] = await Promise.all([routeHistories(db, keys, historyDays), priors(keys)]);
+        return routes.map(({ from, to, counts }, i) => ({ days: historyDays, from, to, route: counts, ...shared[i]! }));
+      },
+      { cacheKeyFn: historyId },
+    ),
     /** The coverage sold on a flight (`BA117:2026-11-21`), over every viewer's policies. */
     soldCoverage: new DataLoader<{ number: string; date: string }, number, string>(
       (keys) => Promise.all(keys.map((k) => soldCoverage(db, k.number, k.date))),

@@ -122,21 +122,25 @@ describe.skipIf(!hasRedis || !hasPostgres)('the anonymous quote', () => {
     network: { scheduled: 340, cancelled: 11, delayed: 46 },
   };
 
-  it('prices a cold flight from its history in one statement, within the bounds, then answers the same question from the cache', async () => {
+  // What a request ran; the recorders' batched inserts (call log, flight history) are off the request path.
+  const requestStatements = () => database.queries.filter((q) => !/^insert into "(api_call_log|historical_flight_segments)"/.test(q.sql));
+
+  it('prices a cold flight from its history, the priors counted once for every later quote, within the bounds, then answers the same question from the cache', async () => {
     database.queries.length = 0;
     const { body } = await ask();
     expect(body.errors).toBeUndefined();
     const quote = body.data.quote;
-    // What the request ran; the recorders' batched inserts (call log, flight history) are off the request path.
-    const statements = database.queries.filter((q) => !/^insert into "(api_call_log|historical_flight_segments)"/.test(q.sql));
+    const statements = requestStatements();
     expect(statements.map((q) => q.params)).toEqual([
       [[flight.airline], ['JFK'], ['LHR'], [120], 90],
+      [['airline', 'origin', 'network'], [flight.airline, 'JFK', ''], [120, 120, 120], 90],
       [flight.number, flight.date, 'purchased'],
     ]);
-    // The four levels in one statement over one scan of the window; then the exposure sold.
+    // The route's record through its index; the prior levels, one select each; then the exposure sold.
     expect(statements[0]!.sql).toMatch(/^with keys \(key, airline, origin, destination, threshold\) as \(/);
-    expect(statements[0]!.sql.match(/from historical_flight_segments/g)).toHaveLength(1);
-    expect(statements[1]!.sql).toBe(
+    expect(statements[0]!.sql).toMatch(/left join historical_flight_segments f\s+on f\.airline_iata = keys\.airline and f\.origin_iata = keys\.origin and f\.destination_iata = keys\.destination/);
+    expect(statements[1]!.sql.match(/left join historical_flight_segments f/g)).toHaveLength(3);
+    expect(statements[2]!.sql).toBe(
       `select coalesce(sum("coverage"), 0), row_security_active('quotes') from "quotes" where ("quotes"."flight_number" = $1 and "quotes"."flight_date" = $2 and "quotes"."status" = $3)`,
     );
 
@@ -166,6 +170,16 @@ describe.skipIf(!hasRedis || !hasPostgres)('the anonymous quote', () => {
     const again = await ask();
     expect(again.body.data).toEqual(body.data);
     expect(again.body.extensions.cache).toMatchObject({ hit: true });
+
+    // Another question about the flight, cold in the response cache: the priors are kept.
+    database.queries.length = 0;
+    const other = await ask({ coverage: 300 });
+    expect(other.body.errors).toBeUndefined();
+    expect(other.body.data.quote.breakdown.historical).toEqual(quote.breakdown.historical);
+    expect(requestStatements().map((q) => q.params)).toEqual([
+      [[flight.airline], ['JFK'], ['LHR'], [120], 90],
+      [flight.number, flight.date, 'purchased'],
+    ]);
   });
 
   it('prices again after a status push for the flight', async () => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { defaultPricing } from '../../resolvers/pricing/config.ts';
 
 describe('loadConfig', () => {
   it('defaults to PGlite under .contrail/ in the working directory, on port 4000', () => {
@@ -20,6 +21,14 @@ describe('loadConfig', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }, '/x')).toMatchObject({ port: 4000, database: { kind: 'pglite' } });
+  });
+
+  it("prices quotes with the model's defaults, and the PRICING_* variables over them", () => {
+    expect(loadConfig({}, '/x').pricing).toBe(defaultPricing);
+    expect(loadConfig({}, '/x').pricing).toEqual(defaultPricing);
+    const pricing = loadConfig({ PRICING_CREDIBILITY: '45', PRICING_LOADING: '0.3', PRICING_FEE: '2', PRICING_EXPOSURE_CAP: '20000' }, '/x').pricing;
+    expect(pricing).toEqual({ ...defaultPricing, credibility: 45, loading: 0.3, fee: 2, exposureCap: 20_000 });
+    expect(() => loadConfig({ PRICING_LOADING: '-0.1', PRICING_CREDIBILITY: '0' }, '/x')).toThrow(/PRICING_CREDIBILITY[\s\S]*PRICING_LOADING/);
   });
 
   it('names every invalid variable in one error', () => {
