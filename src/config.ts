@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { LimitsOptions } from '../plugins/use-limits.ts';
+import type { ExposureOptions } from './exposure.ts';
 import type { AuthConfig } from './auth/authenticator.ts';
 import type { CacheConfig } from './cache/create-cache.ts';
 import type { DatabaseConfig } from './db/database.ts';
@@ -8,9 +9,22 @@ import type { FlightDateWindow } from './context.ts';
 import type { SourceSettings } from './entities/create-entities.ts';
 import type { StartupBackfillOptions } from './history/background-backfill.ts';
 import type { CorsOptions } from './http/cors.ts';
+import { pricingWith, type PricingConfig } from '../resolvers/pricing/config.ts';
+import type { WarmingOptions } from './warming/index.ts';
+import { cronProblem } from './warming/schedule.ts';
+import { defaultRateLimits, type RateLimitOptions } from './rate-limit/create-rate-limit.ts';
+import { trustedProxyList } from './rate-limit/client-address.ts';
+import type { CdnPurgeOptions } from './cdn/purge.ts';
+import type { CdnHeaderOptions } from '../plugins/response-cache/cdn-tags.ts';
 import { defaultTtlPolicy, type TtlPolicy } from '../plugins/response-cache/ttl-policy.ts';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+/** A croner pattern, or `off`. */
+const cronPattern = z.string().superRefine((text, ctx) => {
+  const problem = text === 'off' ? null : cronProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: `must be a cron pattern such as "0 2 * * *", or off: ${problem}` });
+});
 
 const envSchema = z.object({
   MAX_BODY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1024 * 1024)),
@@ -85,12 +99,47 @@ const envSchema = z.object({
   ),
   RESPONSE_CACHE: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   RESPONSE_CACHE_EXTENSIONS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
+  CDN_S_MAXAGE_FACTOR: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(1)),
+  // Fastly reads 16 384 bytes of Surrogate-Key, Cloudflare 16 KB of Cache-Tag.
+  CDN_TAG_HEADER_MAX_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(16_384).default(4096)),
+  CDN_PURGE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  CDN_PURGE_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
+  CDN_PURGE_BATCH_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(200)),
   LIMIT_MAX_DEPTH: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(10)),
   LIMIT_MAX_ALIASES: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(15)),
   LIMIT_MAX_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(1000)),
   LIMIT_MAX_DIRECTIVES: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(20)),
   LIMIT_MAX_COST: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(10_000)),
   LIMIT_MAX_VARIABLES_DEPTH: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(16)),
+  LIMIT_MAX_LIST_LENGTH: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(50)),
+  LIMIT_MAX_BATCH_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(0)),
+  LIMIT_MAX_RESPONSE_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(4 * 1024 * 1024)),
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.string().optional()),
+  GRAPHQL_INTROSPECTION: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
+  GRAPHIQL: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
+  PERSISTED_ONLY: z.preprocess(emptyAsUndefined, z.enum(['off', 'partners', 'all']).default('off')),
+  RATE_LIMIT_ENABLED: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
+  RATE_LIMIT_HIT_COST: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(defaultRateLimits.hitCost)),
+  RATE_LIMIT_MISS_COST: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(defaultRateLimits.missCost)),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(defaultRateLimits.anonymousPerMinute)),
+  RATE_LIMIT_USER_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(defaultRateLimits.userPerMinute)),
+  RATE_LIMIT_CREATE_QUOTE_PER_HOUR: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(30)),
+  TRUSTED_PROXIES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((text, ctx) => {
+        const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+        try {
+          trustedProxyList(entries);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `must be comma-separated CIDRs or addresses; ${(err as Error).message}` });
+          return z.NEVER;
+        }
+        return entries;
+      })
+      .default([]),
+  ),
   FLIGHTS_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   FLIGHTS_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   FLIGHTS_API_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(5000)),
@@ -111,9 +160,30 @@ const envSchema = z.object({
   SANDBOX_LATENCY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0)),
   SANDBOX_JITTER_MS: z.preprocess(emptyAsUndefined, z.coerce.number().nonnegative().default(0)),
   SANDBOX_FAILURE_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0)),
+  PRICING_CREDIBILITY: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(10_000).optional()),
+  PRICING_LOADING: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(10).optional()),
+  PRICING_FEE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1000).optional()),
+  PRICING_EXPOSURE_CAP: z.preprocess(emptyAsUndefined, z.coerce.number().positive().optional()),
   BACKFILL_ON_START: z.preprocess(emptyAsUndefined, z.enum(['auto', 'off']).default('auto')),
   BACKFILL_START_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(365).default(30)),
   BACKFILL_START_ROUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(50)),
+  QUERY_LOG: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
+  QUERY_LOG_SAMPLE_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().gt(0).max(1).default(0.1)),
+  QUERY_LOG_MAX_ROWS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(10_000)),
+  QUERY_LOG_MAX_ENTRY_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(8192)),
+  WARMING_SCHEDULES: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
+  WARMING_SCHEDULE_POPULAR: z.preprocess(emptyAsUndefined, cronPattern.default('0 2 * * *')),
+  WARMING_SCHEDULE_REFERENCE: z.preprocess(emptyAsUndefined, cronPattern.default('0 3 * * 0')),
+  WARMING_SCHEDULE_TIMEZONE: z.preprocess(emptyAsUndefined, z.string().default('UTC')),
+  WARMING_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(4)),
+  WARMING_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(100)),
+  WARMING_ROUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(1000).default(20)),
+  WARMING_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(365).default(7)),
+  WARMING_FLIGHT_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(30).default(2)),
+  ENABLE_CACHE_WARMING_ON_STARTUP: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
+  CACHE_WARMING_STARTUP_DELAY: z.preprocess(emptyAsUndefined, z.coerce.number().int().nonnegative().default(10_000)),
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  SHUTDOWN_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(10_000)),
   LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -130,8 +200,12 @@ export type Config = {
   database: DatabaseConfig;
   cache: CacheConfig;
   auth: AuthConfig;
-  responseCache: { enabled: boolean; ttl: TtlPolicy; extensions: boolean };
+  responseCache: { enabled: boolean; ttl: TtlPolicy; extensions: boolean; cdn: CdnHeaderOptions };
+  /** The webhook told of every invalidation's tags, for a CDN in front; absent: none. */
+  cdnPurge?: Omit<CdnPurgeOptions, 'logger'>;
   limits: LimitsOptions;
+  exposure: ExposureOptions;
+  rateLimit: RateLimitOptions;
   /**
    * The flight and weather upstreams. A source without a `url` is the in-process sandbox
    * (src/sandbox), which the server starts and points it at.
@@ -144,9 +218,18 @@ export type Config = {
     entityCache: boolean;
     sandbox: { latencyMs: number; jitterMs: number; failureRate: number };
   };
+  /** How quotes are priced: the model's defaults with the PRICING_* overrides. */
+  pricing: PricingConfig;
   /** History filled in the background once the server listens (from the in-process sandbox only). */
   backfill: StartupBackfillOptions;
+  /** Which answers the query log counts, how many, and how many rows it keeps. */
+  queryLog: { enabled: boolean; sampleRate: number; maxRows: number; maxEntryBytes: number };
+  warming: WarmingOptions;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** `/metrics`: the bearer token it requires (unset: open). */
+  metrics: { token?: string };
+  /** How long a shutdown waits for requests in flight before closing their connections. */
+  shutdownTimeoutMs: number;
 };
 
 export class ConfigError extends Error {
@@ -200,7 +283,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       enabled: e.RESPONSE_CACHE === 'on',
       ttl: { ...defaultTtlPolicy, overrides: e.CACHE_TTL_OVERRIDES ?? {} },
       extensions: e.RESPONSE_CACHE_EXTENSIONS === 'true',
+      cdn: { sMaxAgeFactor: e.CDN_S_MAXAGE_FACTOR, maxTagHeaderBytes: e.CDN_TAG_HEADER_MAX_BYTES },
     },
+    cdnPurge: e.CDN_PURGE_URL ? { url: e.CDN_PURGE_URL, token: e.CDN_PURGE_TOKEN, batchMs: e.CDN_PURGE_BATCH_MS } : undefined,
     limits: {
       maxDepth: e.LIMIT_MAX_DEPTH,
       maxAliases: e.LIMIT_MAX_ALIASES,
@@ -208,6 +293,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxDirectives: e.LIMIT_MAX_DIRECTIVES,
       maxCost: e.LIMIT_MAX_COST,
       maxVariablesDepth: e.LIMIT_MAX_VARIABLES_DEPTH,
+      maxListLength: e.LIMIT_MAX_LIST_LENGTH,
+      maxBatchSize: e.LIMIT_MAX_BATCH_SIZE,
+      maxResponseBytes: e.LIMIT_MAX_RESPONSE_BYTES,
+    },
+    // `npm start` sets no NODE_ENV: GraphiQL and introspection are on out of the box.
+    exposure: {
+      development: e.NODE_ENV === 'development',
+      introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
+      graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
+      persistedOnly: e.PERSISTED_ONLY,
+    },
+    rateLimit: {
+      ...defaultRateLimits,
+      enabled: e.RATE_LIMIT_ENABLED === 'true',
+      hitCost: e.RATE_LIMIT_HIT_COST,
+      missCost: e.RATE_LIMIT_MISS_COST,
+      anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+      trustedProxies: e.TRUSTED_PROXIES,
+      fields: e.RATE_LIMIT_CREATE_QUOTE_PER_HOUR > 0 ? { 'Mutation.createQuote': { points: e.RATE_LIMIT_CREATE_QUOTE_PER_HOUR, durationSeconds: 3600 } } : {},
     },
     upstreams: {
       flights: {
@@ -230,7 +335,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       entityCache: e.ENTITY_CACHE === 'on',
       sandbox: { latencyMs: e.SANDBOX_LATENCY_MS, jitterMs: e.SANDBOX_JITTER_MS, failureRate: e.SANDBOX_FAILURE_RATE },
     },
+    pricing: pricingWith({ credibility: e.PRICING_CREDIBILITY, loading: e.PRICING_LOADING, fee: e.PRICING_FEE, exposureCap: e.PRICING_EXPOSURE_CAP }),
     backfill: { onStart: e.BACKFILL_ON_START, days: e.BACKFILL_START_DAYS, routes: e.BACKFILL_START_ROUTES },
+    queryLog: { enabled: e.QUERY_LOG === 'on', sampleRate: e.QUERY_LOG_SAMPLE_RATE, maxRows: e.QUERY_LOG_MAX_ROWS, maxEntryBytes: e.QUERY_LOG_MAX_ENTRY_BYTES },
+    warming: {
+      warmer: {
+        concurrency: e.WARMING_CONCURRENCY,
+        limit: e.WARMING_LIMIT,
+        routes: e.WARMING_ROUTES,
+        days: e.WARMING_DAYS,
+        flightDays: e.WARMING_FLIGHT_DAYS,
+        // Where every caller names documents by hash, warm what those hashes stand for.
+        manifestText: e.PERSISTED_ONLY === 'all',
+      },
+      schedules: {
+        enabled: e.WARMING_SCHEDULES === 'on',
+        popular: e.WARMING_SCHEDULE_POPULAR === 'off' ? null : e.WARMING_SCHEDULE_POPULAR,
+        reference: e.WARMING_SCHEDULE_REFERENCE === 'off' ? null : e.WARMING_SCHEDULE_REFERENCE,
+        timezone: e.WARMING_SCHEDULE_TIMEZONE,
+      },
+      startup: { enabled: e.ENABLE_CACHE_WARMING_ON_STARTUP === 'true', delayMs: e.CACHE_WARMING_STARTUP_DELAY },
+    },
     logLevel: e.LOG_LEVEL,
+    metrics: { token: e.METRICS_TOKEN },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -39,19 +39,34 @@ partner
   );
 partner.command('list').description('list partners: name, key prefix, status, rate limit, created').action(async () => (await import('./cli/partner.ts')).list());
 
+program
+  .command('documents')
+  .description('trusted documents (PERSISTED_ONLY): what callers held to them may run, by hash')
+  .command('register <file>')
+  .description('trust the GraphQL document in a file and print its hash (what clients send as documentId)')
+  .option('--name <name>', 'a label for the registry (default: the file name)')
+  .action(async (file: string, options: { name?: string }) => (await import('./cli/documents.ts')).register(file, options));
+
 const wholeNumber = (value: string) => {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a whole number above 0');
   return number;
 };
 
-program
-  .command('cache')
-  .description('the tier chain')
+const cache = program.command('cache').description('the tier chain');
+cache
   .command('prune')
   .description('delete expired entries and tag invalidations from the Postgres tier, in batches')
   .option('--batch <rows>', 'rows deleted per statement', wholeNumber, 1000)
   .action(async (options: { batch: number }) => (await import('./cli/cache.ts')).prune(options.batch));
+cache
+  .command('insights')
+  .description("the running gateway's response-cache insights: actual vs achievable hit rate, misses by operation, largest entries, hit rate per scope")
+  .option('--url <url>', 'the gateway (default: http://127.0.0.1:$PORT)')
+  .option('--token <jwt>', 'an admin bearer token (default: CONTRAIL_ADMIN_TOKEN, else one signed with JWT_SECRET)')
+  .option('--top <n>', 'rows per list', wholeNumber, 10)
+  .option('--json', 'print the report as JSON', false)
+  .action(async (options: { url?: string; token?: string; top: number; json: boolean }) => (await import('./cli/cache.ts')).insights(options));
 
 const portNumber = (value: string) => {
   const number = Number(value);
@@ -89,6 +104,21 @@ program
   .option('--concurrency <n>', 'upstream calls in flight at once', wholeNumber, 4)
   .option('--yes', 'spend what a paid upstream (FLIGHTS_API_URL) will charge, when estimated above $1', false)
   .action(async (options: { days: number; routes: string; concurrency: number; yes: boolean }) => (await import('./cli/backfill.ts')).backfill(options));
+
+program
+  .command('warm')
+  .description("warm the shared cache tiers: the query log's most asked operations, the busiest routes (flights, patterns, weather at both ends) and reference lists")
+  .option('--popular-only', "only the query log's most asked operations", false)
+  .option('--limit <n>', 'popular operations replayed (default: WARMING_LIMIT, 100)', wholeNumber)
+  .option('--days <n>', 'popular means asked within the last N days (default: WARMING_DAYS, 7)', wholeNumber)
+  .option('--routes <n>', 'busiest routes warmed (default: WARMING_ROUTES, 20)', wholeNumber)
+  .option('--flight-days <n>', "days of each route's flights from today (default: WARMING_FLIGHT_DAYS, 2: today and tomorrow)", wholeNumber)
+  .option('--concurrency <n>', 'requests in flight at once (default: WARMING_CONCURRENCY, 4)', wholeNumber)
+  .option('--background', 'detach and log to a file (see --log); prints the pid', false)
+  .option('--log <file>', 'where --background logs (default: .contrail/warm-<time>.log)')
+  .action(async (options: { popularOnly: boolean; limit?: number; days?: number; routes?: number; flightDays?: number; concurrency?: number; background: boolean; log?: string }) =>
+    (await import('./cli/warm.ts')).warm(options),
+  );
 
 program.parseAsync().catch((err: Error) => {
   // One line that says what to fix; the stack only when asked for.

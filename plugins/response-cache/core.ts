@@ -6,7 +6,9 @@ import type { CacheScope } from './cache-control.ts';
 import { deriveOperationPolicy, NOT_CACHEABLE, type OperationPolicy } from './operation-policy.ts';
 import type { RequestParams } from './request-params.ts';
 import { cacheControl, decodeStored, encodeStored, matchesIfNoneMatch, type Answer, type Meta, type Stored } from './http-caching.ts';
+import { createCdnHeaders, type CdnHeaderOptions } from './cdn-tags.ts';
 import { keyBase, scopeValue, sharedAcrossRoles, UnkeyableValueError, type VerifiedPrincipal } from './key.ts';
+import type { CacheObserver } from './outcome.ts';
 
 export type { Answer, Meta, Stored } from './http-caching.ts';
 
@@ -51,14 +53,22 @@ export interface ResponseCacheOptions<P extends VerifiedPrincipal> {
   ownAnswer?: (policy: OperationPolicy, principal: P) => boolean;
   /** Add `extensions.cache` to answers. Default: true. */
   includeExtensions?: boolean;
-  /** Part of every key; bump it to drop all entries. Default: '1'. */
+  /** Part of every key; bump it to drop all entries. Default: '2' (2: stored answers carry their CDN tags). */
   keyVersion?: string;
+  /** `s-maxage` and the Surrogate-Key / Cache-Tag headers of PUBLIC answers, for a CDN in front. Default: see CdnHeaderOptions. */
+  cdn?: CdnHeaderOptions;
   /** Request headers an answer depends on besides its key (the credentials, by name), for `Vary`. Default: none. */
   vary?: readonly string[];
   /** Documents longer than this many tokens are not parsed here (the gateway refuses them). Default: 1000. */
   maxTokens?: number;
   /** Called when storing, refreshing or invalidating fails; the request itself never fails for it. */
   onError?: (error: unknown, operation: 'set' | 'invalidate') => void;
+  /**
+   * Told what the cache did with each request, once per request, by whichever path answered it
+   * (fast path or plugin); background refreshes are not told. Runs on the hit path: keep it
+   * cheap and never throw. Default: none (then no outcome is even made).
+   */
+  observe?: CacheObserver;
 }
 
 export type HeaderSource = { get(name: string): string | null };
@@ -86,12 +96,13 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
     mayBypass = () => false,
     ownAnswer,
     includeExtensions = true,
-    keyVersion = '1',
+    keyVersion = '2',
     maxTokens = 1000,
     vary = [],
     onError = () => undefined,
   } = options;
   const varyHeader = vary.join(', ');
+  const cdn = createCdnHeaders(options.cdn);
 
   // The printed schema with its directives — fields, arguments and cache hints — so entries a
   // different schema made (an older deploy sharing Redis or Postgres) are never served.
@@ -165,6 +176,14 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
   return {
     attach(fetch: SelfFetch) {
       fetchSelf = fetch;
+    },
+
+    /** The observer the paths tell of each request's outcome (see ResponseCacheOptions.observe). */
+    observe: options.observe,
+
+    /** Whether a request is the cache's own background refresh of a stale answer (not a client's). */
+    isRefresh(headers: HeaderSource): boolean {
+      return headers.get(REFRESH_HEADER) === refreshSecret;
     },
 
     decide(params: RequestParams, principal: P, url: URL, headers: HeaderSource): Decision {
@@ -241,8 +260,11 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
      * invalidation makes it unreadable even though it is written later.
      */
     store(decision: Extract<Decision, { kind: 'cacheable' }>, body: string, tags: string[], startedAt: number): Stored {
-      // Weak: the bytes sent differ from the stored ones by `extensions.cache` (hit, age …).
-      const stored: Stored = { etag: `W/"${createHash('sha1').update(body).digest('base64url')}"`, body };
+      // Only PUBLIC answers go to a CDN with their tags.
+      const tagLine = decision.policy.scope === 'PUBLIC' ? cdn.tagLine(tags) : '';
+      // Weak: the bytes sent differ from the stored ones by `extensions.cache` (hit, age …). Over
+      // the tag line too: a hit's Cache-Tag is looked up by ETag.
+      const stored: Stored = { etag: `W/"${createHash('sha1').update(body).update(`\n${tagLine}`).digest('base64url')}"`, tagLine, body };
       cache
         .set(decision.key, encodeStored(stored), { ttl: decision.ttlSeconds * 1000, grace: decision.policy.grace * 1000, tags, createdAt: startedAt })
         .catch((err) => onError(err, 'set'));
@@ -257,11 +279,12 @@ export function createResponseCacheCore<P extends VerifiedPrincipal>(options: Re
     answer(stored: Stored, meta: Meta, ifNoneMatch: string | null, withExtensions = includeExtensions): Answer {
       const headers: Record<string, string> = {
         'content-type': 'application/json; charset=utf-8',
-        'cache-control': cacheControl(meta.scope, meta),
+        'cache-control': cacheControl(meta.scope, meta, cdn.sMaxAgeFactor, stored.tagLine),
         age: String(Math.max(0, Math.floor(meta.ageSeconds))),
         etag: stored.etag,
       };
       if (varyHeader) headers.vary = varyHeader;
+      if (meta.scope === 'PUBLIC') cdn.addTo(headers, stored.etag, stored.tagLine);
       if (matchesIfNoneMatch(ifNoneMatch, stored.etag)) return { status: 304, headers, chunks: [] };
       if (!withExtensions || !stored.body.endsWith('}')) {
         const body = Buffer.from(stored.body);

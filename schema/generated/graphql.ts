@@ -47,6 +47,14 @@ export type CacheControlScope =
   | 'PRIVATE'
   | 'PUBLIC';
 
+/** One entity, by type and id: every cached answer that contains it. */
+export type CacheEntityInput = {
+  /** Its id: 3797. */
+  id: Scalars['String']['input'];
+  /** A type name: Airport. */
+  type: Scalars['String']['input'];
+};
+
 /** Flight rules the weather allows, from ceiling and visibility (the worse decides). */
 export type FlightCategory =
   /** Instrument: ceiling 500 to below 1000 ft or visibility 1 to below 3 statute miles. */
@@ -111,6 +119,28 @@ export type FlightStatusInput = {
   to: Scalars['String']['input'];
 };
 
+/** What to invalidate; every field given adds to it. Only the cache's own keys are touched (answers, entities, persisted queries). */
+export type InvalidateCacheInput = {
+  /** Every entry of this deployment's cache (nothing of another's, no rate-limit budget or lease); needs confirm unless dryRun. */
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  /** For all: this deployment's cache key prefix (CACHE_KEY_PREFIX). */
+  confirm?: InputMaybe<Scalars['String']['input']>;
+  /** Count, delete nothing. Default: false. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Entries that contain one of these entities. */
+  entities?: InputMaybe<Array<CacheEntityInput>>;
+  /** Exact cache keys (as in cacheInsights), without the deployment prefix. */
+  keys?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Every cached answer requested under this operation name (by its `op:<name>` tag, long keys included). */
+  operationName?: InputMaybe<Scalars['String']['input']>;
+  /** A glob over the key after the deployment prefix: * any run, ? one character, \ escapes. Keys over 512 characters are stored hashed and match only a leading wildcard: see hashedKeys in the answer. */
+  pattern?: InputMaybe<Scalars['String']['input']>;
+  /** Entries carrying any of these tags (`Airport:3797`, `type:Airport`, `op:AirportName`). */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Entries whose answer contains one of these types. */
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 /** A circle on the earth: airports within `radiusKm` of a point, nearest first. */
 export type NearInput = {
   /** Latitude of the centre: decimal degrees from -90 to 90, north positive. */
@@ -153,6 +183,18 @@ export type UserQuoteStatus =
   /** Priced, not bought: it may be purchased until `validUntil`. */
   | 'QUOTED';
 
+/** What a warming run covers; every field left out takes the warmer's setting. */
+export type WarmCacheInput = {
+  /** Popularity window: only operations the query log saw within this many days count as popular (1–365). Default: WARMING_DAYS (7). */
+  days?: InputMaybe<Scalars['Int']['input']>;
+  /** Days of flights warmed per busy route, from the origin's today (2: today and tomorrow; 1–30, capped by how far ahead the gateway answers). Default: WARMING_FLIGHT_DAYS (2). */
+  flightDays?: InputMaybe<Scalars['Int']['input']>;
+  /** At most this many popular operations (1–100000). Default: WARMING_LIMIT (100). */
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  /** Only the query log's most popular operations (no routes, no reference lists). Default: false. */
+  popularOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type AirportNameQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -169,6 +211,16 @@ export type AirportsNearHeathrowQueryVariables = Exact<{ [key: string]: never; }
 
 
 export type AirportsNearHeathrowQuery = { __typename?: 'Query', airports: { __typename?: 'AirportConnection', edges: Array<{ __typename?: 'AirportEdge', node: { __typename?: 'Airport', iata?: string | null, name: string } }> } };
+
+export type BenchQuoteQueryVariables = Exact<{
+  flight: Scalars['String']['input'];
+  date: Scalars['Date']['input'];
+  coverage: Scalars['Float']['input'];
+  threshold: Scalars['Int']['input'];
+}>;
+
+
+export type BenchQuoteQuery = { __typename?: 'Query', quote?: { __typename?: 'Quote', id: string, premium: number, currency: string, probability: number, riskScore: number, validUntil: unknown, breakdown: { __typename?: 'QuoteBreakdown', loading: number, fee: number, historical: { __typename?: 'QuoteHistorical', flights: number, onTimeRate?: number | null, p: number }, weather: { __typename?: 'QuoteWeather', origin: QuoteWeatherCategory, destination: QuoteWeatherCategory, factor: number } } } | null };
 
 export type BenchQueryVariables = Exact<{
   iata: Scalars['String']['input'];
@@ -210,12 +262,42 @@ export type FlightStatusQueryVariables = Exact<{
 
 export type FlightStatusQuery = { __typename?: 'Query', flight?: { __typename?: 'Flight', number: string, status: FlightStatus, departureDelayMinutes?: number | null, originWeather?: { __typename?: 'Weather', flightCategory?: FlightCategory | null } | null, destinationWeather?: { __typename?: 'Weather', flightCategory?: FlightCategory | null } | null } | null };
 
+export type ReferenceAirlinesQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ReferenceAirlinesQuery = { __typename?: 'Query', airlines: { __typename?: 'AirlineConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'AirlineEdge', node: { __typename?: 'Airline', id: string, iata?: string | null, icao?: string | null, name: string, country?: { __typename?: 'Country', name: string } | null } }> } };
+
+export type ReferenceAirportsQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ReferenceAirportsQuery = { __typename?: 'Query', airports: { __typename?: 'AirportConnection', pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'AirportEdge', node: { __typename?: 'Airport', id: string, iata?: string | null, icao?: string | null, name: string, city?: string | null, country?: { __typename?: 'Country', name: string } | null } }> } };
+
+export type ReferenceCountriesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReferenceCountriesQuery = { __typename?: 'Query', countries: Array<{ __typename?: 'Country', id: string, code: string, name: string, continent: string }> };
+
 export type RouteRiskQueryVariables = Exact<{
   date: Scalars['Date']['input'];
 }>;
 
 
 export type RouteRiskQuery = { __typename?: 'Query', flightPattern: { __typename?: 'FlightPattern', flights: number, onTimeRate?: number | null, p50DelayMinutes?: number | null, p90DelayMinutes?: number | null, cancellationRate?: number | null, byHour: Array<{ __typename?: 'HourPattern', hour: number, flights: number, onTimeRate?: number | null }> }, airport?: { __typename?: 'Airport', weatherPattern: { __typename?: 'WeatherPattern', observations: number, categories: { __typename?: 'FlightCategoryShares', vfr?: number | null, ifr?: number | null } } } | null, quote?: { __typename?: 'Quote', premium: number, currency: string, probability: number, riskScore: number, validUntil: unknown, breakdown: { __typename?: 'QuoteBreakdown', loading: number, fee: number, historical: { __typename?: 'QuoteHistorical', flights: number, onTimeRate?: number | null, p: number }, weather: { __typename?: 'QuoteWeather', origin: QuoteWeatherCategory, destination: QuoteWeatherCategory, factor: number } } } | null };
+
+export type WarmRoutePatternQueryVariables = Exact<{
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
+  days: Scalars['Int']['input'];
+}>;
+
+
+export type WarmRoutePatternQuery = { __typename?: 'Query', routes: { __typename?: 'RouteConnection', edges: Array<{ __typename?: 'RouteEdge', node: { __typename?: 'Route', id: string, airline?: { __typename?: 'Airline', iata?: string | null, name: string } | null, pattern: { __typename?: 'FlightPattern', flights: number, onTimeRate?: number | null, p50DelayMinutes?: number | null, p90DelayMinutes?: number | null, cancellationRate?: number | null } } }> } };
 
 export type WhoAmIQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -270,6 +352,37 @@ export const AirportsNearHeathrowDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"6c1d2a3d711aab47aac3fcdaee90e202722656fc11a2489f346667226138ad3d"}) as unknown as TypedDocumentString<AirportsNearHeathrowQuery, AirportsNearHeathrowQueryVariables>;
+export const BenchQuoteDocument = new TypedDocumentString(`
+    query BenchQuote($flight: String!, $date: Date!, $coverage: Float!, $threshold: Int!) {
+  quote(
+    flight: $flight
+    date: $date
+    coverage: $coverage
+    delayThresholdMinutes: $threshold
+  ) {
+    id
+    premium
+    currency
+    probability
+    riskScore
+    validUntil
+    breakdown {
+      historical {
+        flights
+        onTimeRate
+        p
+      }
+      weather {
+        origin
+        destination
+        factor
+      }
+      loading
+      fee
+    }
+  }
+}
+    `, {"hash":"c814ffdd90f712b50f8f52185da7667d65856d4c360b21cb1a31faff075ee3ef"}) as unknown as TypedDocumentString<BenchQuoteQuery, BenchQuoteQueryVariables>;
 export const BenchDocument = new TypedDocumentString(`
     query Bench($iata: String!) {
   airport(iata: $iata) {
@@ -401,6 +514,59 @@ export const FlightStatusDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"fab3cfea8599d3e872d8a51e1c9ee63e801284c82400aab29d916bfd45e2f0fd"}) as unknown as TypedDocumentString<FlightStatusQuery, FlightStatusQueryVariables>;
+export const ReferenceAirlinesDocument = new TypedDocumentString(`
+    query ReferenceAirlines($first: Int!, $after: String) {
+  airlines(active: true, first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        iata
+        icao
+        name
+        country {
+          name
+        }
+      }
+    }
+  }
+}
+    `, {"hash":"2f37334efd9e5a1e5a819aca4b5d24f8dc4dc6de3e78c68f36c94d3e9b3a8159"}) as unknown as TypedDocumentString<ReferenceAirlinesQuery, ReferenceAirlinesQueryVariables>;
+export const ReferenceAirportsDocument = new TypedDocumentString(`
+    query ReferenceAirports($first: Int!, $after: String) {
+  airports(first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        iata
+        icao
+        name
+        city
+        country {
+          name
+        }
+      }
+    }
+  }
+}
+    `, {"hash":"c8e8353458f52a6daa02643e713edcd2442d10ee677ba38b86eb4230ab093fe5"}) as unknown as TypedDocumentString<ReferenceAirportsQuery, ReferenceAirportsQueryVariables>;
+export const ReferenceCountriesDocument = new TypedDocumentString(`
+    query ReferenceCountries {
+  countries {
+    id
+    code
+    name
+    continent
+  }
+}
+    `, {"hash":"61d3ee9ed0856c7a06bcd03c52be3c0aa39f04e5bef99c26c5ffef209d868587"}) as unknown as TypedDocumentString<ReferenceCountriesQuery, ReferenceCountriesQueryVariables>;
 export const RouteRiskDocument = new TypedDocumentString(`
     query RouteRisk($date: Date!) {
   flightPattern(from: "JFK", to: "LHR", days: 30) {
@@ -447,6 +613,28 @@ export const RouteRiskDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"04469f9a3aba17330a99dc2bef903bdfcf28d7e3628a9d8cf69c2ba25d9d5a53"}) as unknown as TypedDocumentString<RouteRiskQuery, RouteRiskQueryVariables>;
+export const WarmRoutePatternDocument = new TypedDocumentString(`
+    query WarmRoutePattern($from: String!, $to: String!, $days: Int!) {
+  routes(from: $from, to: $to, first: 20) {
+    edges {
+      node {
+        id
+        airline {
+          iata
+          name
+        }
+        pattern(days: $days) {
+          flights
+          onTimeRate
+          p50DelayMinutes
+          p90DelayMinutes
+          cancellationRate
+        }
+      }
+    }
+  }
+}
+    `, {"hash":"6d2d1e90bafb409ae183254a9b6fddbaaf2e48aa1ef802b05613494dff63a805"}) as unknown as TypedDocumentString<WarmRoutePatternQuery, WarmRoutePatternQueryVariables>;
 export const WhoAmIDocument = new TypedDocumentString(`
     query WhoAmI {
   viewer {

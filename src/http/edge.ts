@@ -4,12 +4,29 @@ import { errorResponse, type ErrorResponse } from '../../plugins/error-response.
 import type { Cors } from './cors.ts';
 import type { Logger } from '../logger.ts';
 
-/** Answers a request from its body, already read, or returns false to leave it to the gateway. */
-export type FastPath = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
+/**
+ * Answers a request from its body, already read, or returns false to leave it to the gateway.
+ * `context` is the request's record, when requests are observed.
+ */
+export type FastPath = (req: IncomingMessage, res: ServerResponse, body: Buffer, context?: object) => Promise<boolean>;
 
-/** What the edge needs of the gateway: its fetch handler. */
+/** Lets a request go on (true), or answers it itself (false): before the fast path and the gateway. */
+export type Admit = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/** What the edge needs of the gateway: its fetch handler (given the node request as server context). */
 export interface EdgeGateway {
-  fetch(url: string, init: RequestInit): Promise<Response> | Response;
+  fetch(url: string, init: RequestInit, serverContext?: { req: IncomingMessage; requestLog?: object }): Promise<Response> | Response;
+}
+
+/**
+ * Told of every request the listener handles: `begin` makes its record, whose `requestId` every
+ * answer carries in `X-Request-Id` and which travels with the request to the fast path and (as
+ * the server context's `requestLog`) the gateway; `end` follows once the answer is written, or
+ * the request failed (`err`).
+ */
+export interface RequestObserver<R extends { readonly requestId: string }> {
+  begin(req: IncomingMessage): R;
+  end(record: R, req: IncomingMessage, res: ServerResponse, err?: unknown): void;
 }
 
 export interface HttpEdgeOptions {
@@ -19,10 +36,14 @@ export interface HttpEdgeOptions {
   maxUrlLength: number;
   /** Tried first for every request with a body. Default: none, the gateway answers everything. */
   fastPath?: FastPath;
+  /** Asked before any answer, the fast path's included (rate limits). Default: none, every request goes on. */
+  admit?: Admit;
   /** Answers what the edge lets through and the fast path leaves. */
   gateway: EdgeGateway;
   /** CORS headers for every answer, and preflights. Default: none (no browser on another origin may read). */
   cors?: Cors;
+  /** Request ids, the request log and request metrics. Default: none. */
+  requests?: RequestObserver<{ readonly requestId: string }>;
   logger: Logger;
 }
 
@@ -48,6 +69,19 @@ const LINGER_MS = 2000;
 const badTarget = errorResponse(400, 'BAD_REQUEST', 'The request target must be a path starting with "/".', CLOSE);
 const badHost = errorResponse(400, 'BAD_REQUEST', 'The Host header must be a host name or address, with an optional port.', CLOSE);
 const internalError = errorResponse(500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
+const graphqlElsewhere = errorResponse(404, 'NOT_FOUND', 'GraphQL is served at /graphql (a query string may follow), under no other spelling.', CLOSE);
+
+/**
+ * Whether Yoga would serve GraphQL at a target whose path is not exactly /graphql: it takes any
+ * URL that ends in /graphql or /graphql/ (`/x/graphql`, `//graphql`, `/./graphql`, `/health?/graphql`).
+ * Whatever goes by the path — the fast path, rate limits, CDN rules — knows one spelling.
+ */
+function isGraphqlElsewhere(target: string): boolean {
+  if (target === '/graphql' || target.startsWith('/graphql?')) return false;
+  // As the gateway will see it: dot segments resolved.
+  const url = new URL(ORIGIN + target);
+  return url.pathname === '/graphql' || url.href.endsWith('/graphql') || url.href.endsWith('/graphql/');
+}
 
 function reply(res: ServerResponse, { status, headers, body }: ErrorResponse): void {
   res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
@@ -152,7 +186,7 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
  * then the fast path may answer from the body read, or the gateway answers through its fetch
  * handler. Nothing that throws behind it reaches the client as more than a generic 500.
  */
-function createListener({ maxBodyBytes, maxUrlLength, fastPath, gateway, cors, logger }: HttpEdgeOptions) {
+function createListener({ maxBodyBytes, maxUrlLength, fastPath, admit, gateway, cors, requests, logger }: HttpEdgeOptions) {
   const uriTooLong = errorResponse(414, 'URI_TOO_LONG', `Request target over ${maxUrlLength} characters.`, CLOSE);
   const payloadTooLarge = errorResponse(413, 'PAYLOAD_TOO_LARGE', `Request body over ${maxBodyBytes} bytes.`, CLOSE);
 
@@ -172,7 +206,7 @@ function createListener({ maxBodyBytes, maxUrlLength, fastPath, gateway, cors, l
     return undefined;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, record?: { readonly requestId: string }): Promise<void> {
     // First, so that every answer carries them: hits, misses, 304s, errors and refusals.
     if (cors) {
       const headers = cors.headersFor(req.headers);
@@ -192,6 +226,7 @@ function createListener({ maxBodyBytes, maxUrlLength, fastPath, gateway, cors, l
       res.end(req.method === 'GET' ? '<a href="/graphql">GraphiQL is at /graphql</a>\n' : undefined);
       return;
     }
+    if (isGraphqlElsewhere(req.url!)) return refuse(res, graphqlElsewhere);
     const length = req.headers['content-length'];
     let body: Buffer | undefined;
     if (length === undefined ? req.headers['transfer-encoding'] !== undefined : length !== '0') {
@@ -199,16 +234,22 @@ function createListener({ maxBodyBytes, maxUrlLength, fastPath, gateway, cors, l
       if (req.headers.expect !== undefined) res.writeContinue();
       const read = await readBody(req, maxBodyBytes);
       if (!read) return refuse(res, payloadTooLarge);
-      if (fastPath && (await fastPath(req, res, read))) return;
       body = read;
     }
+    if (admit && !(await admit(req, res))) return;
+    if (body && fastPath && (await fastPath(req, res, body, record))) return;
     const method = req.method!;
-    const response = await gateway.fetch(ORIGIN + req.url, {
-      method,
-      headers: forwardedHeaders(req),
-      // A body sent with GET or HEAD was read within the limit and is ignored, as Yoga would.
-      body: method === 'GET' || method === 'HEAD' ? undefined : (body as BodyInit | undefined),
-    });
+    const response = await gateway.fetch(
+      ORIGIN + req.url,
+      {
+        method,
+        headers: forwardedHeaders(req),
+        // A body sent with GET or HEAD was read within the limit and is ignored, as Yoga would.
+        body: method === 'GET' || method === 'HEAD' ? undefined : (body as BodyInit | undefined),
+      },
+      // What only the connection knows (the peer's address, what admission decided), for plugins.
+      record ? { req, requestLog: record } : { req },
+    );
     await send(res, response);
   }
 
@@ -224,7 +265,20 @@ function createListener({ maxBodyBytes, maxUrlLength, fastPath, gateway, cors, l
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch((err: unknown) => fail(err, req, res));
+    if (!requests) {
+      handle(req, res).catch((err: unknown) => fail(err, req, res));
+      return;
+    }
+    const record = requests.begin(req);
+    // Before anything is written, so that every answer carries it: refusals and hits included.
+    res.setHeader('x-request-id', record.requestId);
+    handle(req, res, record).then(
+      () => requests.end(record, req, res),
+      (err: unknown) => {
+        fail(err, req, res);
+        requests.end(record, req, res, err);
+      },
+    );
   };
 }
 

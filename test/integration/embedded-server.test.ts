@@ -48,7 +48,7 @@ describe('npm start on a fresh machine (embedded PGlite)', () => {
       const health = await fetch(new URL('/health', server.url));
       expect(health.status).toBe(200);
       // The embedded cache: memory → Postgres, the Postgres tier reaching PGlite over pglite-socket.
-      expect(await health.json()).toMatchObject({ status: 'healthy', checks: { database: { status: 'up' }, 'cache.postgres': { status: 'up' } } });
+      expect(await health.json()).toMatchObject({ status: 'healthy', database: { status: 'up' }, tiers: { postgres: { status: 'up' } } });
     } finally {
       await server.close();
     }
@@ -143,8 +143,8 @@ describe.skipIf(!hasPostgres)('the contrail CLI against a Postgres server', () =
     expect(rotated).not.toBe(key);
     const listed = (await run('node', ['src/contrail.mjs', 'partner', 'list'], { cwd: root, env })).stdout.trim().split('\n');
     expect(listed).toHaveLength(2);
-    expect(listed[0]).toMatch(/^NAME\s+KEY PREFIX\s+STATUS\s+PER MINUTE\s+CREATED$/);
-    expect(listed[1]).toMatch(new RegExp(`^SkyTravel\\s+${rotated.split('_')[1]}\\s+active\\s+600\\s+\\d{4}-`));
+    expect(listed[0]).toMatch(/^NAME\s+KEY PREFIX\s+STATUS\s+PER MINUTE\s+COMMISSION\s+CREATED$/);
+    expect(listed[1]).toMatch(new RegExp(`^SkyTravel\\s+${rotated.split('_')[1]}\\s+active\\s+600\\s+0\\s+\\d{4}-`));
   });
 
   it('answers --version and --help without loading the gateway', async () => {
