@@ -92,6 +92,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     if (config.cdnPurge) {
       const purge = createCdnPurge({ ...config.cdnPurge, logger });
       cache.chain.onInvalidate((tags) => purge.enqueue(tags));
+      cache.chain.onFlush(() => purge.enqueueAll());
       // Closed before the cache (closers run in reverse), sending what the last writes invalidated.
       closers.push(() => purge.close());
     }

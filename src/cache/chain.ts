@@ -198,6 +198,13 @@ export class CacheChain {
   }
 
   private readonly invalidationListeners = new Set<(tags: readonly string[]) => void>();
+  private readonly flushListeners = new Set<() => void>();
+
+  /** Calls `listener` after every flush of this deployment's entries made through this chain (`purge({ all })`). Returns the unsubscribe. */
+  onFlush(listener: () => void): () => void {
+    this.flushListeners.add(listener);
+    return () => this.flushListeners.delete(listener);
+  }
 
   /**
    * Calls `listener` with the tags (unprefixed, as given) of every invalidation made through
@@ -235,6 +242,15 @@ export class CacheChain {
     const patterns = selection.patterns ?? [];
     if (keys.length || patterns.length || selection.all) {
       await this.peers.tellEveryInstance({ ...(keys.length ? { keys } : {}), ...(patterns.length ? { patterns: [...patterns] } : {}), ...(selection.all ? { flush: true } : {}) });
+    }
+    if (selection.all) {
+      for (const listener of this.flushListeners) {
+        try {
+          listener();
+        } catch (err) {
+          this.options.logger.error({ err: (err as Error).message }, 'flush listener failed');
+        }
+      }
     }
     return result;
   }

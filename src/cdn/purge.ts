@@ -28,6 +28,8 @@ export interface CdnPurgeOptions {
 export interface CdnPurge {
   /** Queues the tags of an invalidation; returns at once (the POST follows the batch window). */
   enqueue(tags: readonly string[]): void;
+  /** Queues `{ "all": true }`: everything was flushed (the tags queued so far go with it). */
+  enqueueAll(): void;
   /** Sends what is queued now and resolves when every POST so far has succeeded or given up. */
   flush(): Promise<void>;
   /** Sends what is queued, within closeTimeoutMs, and stops. */
@@ -75,9 +77,11 @@ export function createCdnPurge({
   let timer: NodeJS.Timeout | undefined;
   let sending: Promise<void> = Promise.resolve();
   let dropped = 0;
+  // A flush: the next POST tells the CDN to drop everything, which covers every queued tag.
+  let everything = false;
 
-  async function post(batch: [string, string][]): Promise<void> {
-    const body = JSON.stringify({ tags: batch.map(([tag]) => tag), surrogateKeys: batch.map(([, key]) => key) });
+  async function post(batch: [string, string][] | 'all'): Promise<void> {
+    const body = batch === 'all' ? JSON.stringify({ all: true }) : JSON.stringify({ tags: batch.map(([tag]) => tag), surrogateKeys: batch.map(([, key]) => key) });
     try {
       await retry(
         async () => {
@@ -98,7 +102,7 @@ export function createCdnPurge({
       );
     } catch (err) {
       logger.error(
-        { target, tags: batch.length, sample: batch.slice(0, 10).map(([tag]) => tag), err: (err as Error).message },
+        batch === 'all' ? { target, all: true, err: (err as Error).message } : { target, tags: batch.length, sample: batch.slice(0, 10).map(([tag]) => tag), err: (err as Error).message },
         'CDN purge gave up: the CDN may serve these answers until their s-maxage',
       );
     }
@@ -109,6 +113,11 @@ export function createCdnPurge({
     clearTimeout(timer);
     timer = undefined;
     sending = sending.then(async () => {
+      if (everything) {
+        everything = false;
+        queued.clear();
+        await post('all');
+      }
       while (queued.size) {
         const batch = [...queued].slice(0, maxBatchTags);
         for (const [tag] of batch) queued.delete(tag);
@@ -132,6 +141,15 @@ export function createCdnPurge({
       if (queued.size && !timer) {
         timer = setTimeout(() => void send(), batchMs);
         // A pending purge does not keep the process alive: close() sends it.
+        timer.unref();
+      }
+    },
+
+    enqueueAll() {
+      if (stopping.signal.aborted) return;
+      everything = true;
+      if (!timer) {
+        timer = setTimeout(() => void send(), batchMs);
         timer.unref();
       }
     },

@@ -161,6 +161,16 @@ describe.skipIf(!hasRedis || !hasPostgres)('a CDN in front: tag headers and the 
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('tells the webhook to drop everything when an admin flushes the cache, and nothing on a dry run', async () => {
+    const flush = async (body: object) => fetch(new URL('/admin/cache', server.url), { method: 'DELETE', headers: { ...(await admin()), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await flush({ dryRun: true })).status).toBe(200);
+    await sleep(BATCH_MS * 4);
+    expect(receiver.received).toEqual([]);
+    expect((await flush({ confirm: prefix })).status).toBe(200);
+    await until('the purge POST', () => receiver.received.length > 0);
+    expect(receiver.received.map((r) => r.body)).toEqual([{ all: true }]);
+  });
+
   it('retries a purge the webhook failed with 500 until it succeeds', async () => {
     const statuses = [500, 500];
     receiver.answerWith(async () => statuses.shift() ?? 200);

@@ -158,7 +158,7 @@ describe('the gateway\'s CDN headers', () => {
 
 /** A webhook receiver: records every request; answers each with the next status given (200 after). */
 async function receiver(statuses: number[] = []) {
-  const requests: { authorization?: string; body: { tags: string[]; surrogateKeys: string[] } }[] = [];
+  const requests: { authorization?: string; body: { tags?: string[]; surrogateKeys?: string[]; all?: true } }[] = [];
   const server: Server = createServer(async (req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -194,6 +194,19 @@ describe('the purge webhook', () => {
     expect(hook.requests).toEqual([
       { authorization: 'Bearer t0ken', body: { tags: ['Airport:1', 'type:Airport', 'City:São Paulo'], surrogateKeys: ['Airport:1', 'type:Airport', 'City:S%C3%A3o%20Paulo'] } },
     ]);
+    await hook.close();
+  });
+
+  it('tells the CDN to drop everything after a flush, once, in place of the tags queued before it', async () => {
+    const hook = await receiver();
+    purge = createCdnPurge({ url: hook.url, batchMs: 50, logger: testLogger });
+    purge.enqueue(['Airport:1']);
+    purge.enqueueAll();
+    purge.enqueueAll();
+    await purge.flush();
+    purge.enqueue(['Airport:2']);
+    await purge.flush();
+    expect(hook.requests.map((r) => r.body)).toEqual([{ all: true }, { tags: ['Airport:2'], surrogateKeys: ['Airport:2'] }]);
     await hook.close();
   });
 
