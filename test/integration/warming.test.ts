@@ -215,7 +215,14 @@ describe.skipIf(!hasRedis || !hasPostgres)('cache warming', () => {
   }, 15_000);
 });
 
-describe.skipIf(!hasRedis || !hasPostgres)('warming at start-up, through the real server', () => {
+// Where only trusted documents are accepted (PERSISTED_ONLY=all), an anonymous caller's text is
+// refused, and hash-naming clients read the manifest's text: warming must fill that entry.
+const startups = [
+  { persistedOnly: 'off', ask: { query: ReferenceCountriesDocument.toString() } },
+  { persistedOnly: 'all', ask: { extensions: { persistedQuery: { version: 1, sha256Hash: (ReferenceCountriesDocument as unknown as { __meta__: { hash: string } }).__meta__.hash } } } },
+] as const;
+
+describe.skipIf(!hasRedis || !hasPostgres).each(startups)('warming at start-up, through the real server (PERSISTED_ONLY=$persistedOnly)', ({ persistedOnly, ask }) => {
   let database: TestDatabase;
   let server: RunningServer;
   const prefix = uniquePrefix('warming-start');
@@ -223,6 +230,7 @@ describe.skipIf(!hasRedis || !hasPostgres)('warming at start-up, through the rea
   beforeAll(async () => {
     database = await seededPostgres();
     server = await startTestServer(database, prefix, {
+      PERSISTED_ONLY: persistedOnly,
       ENABLE_CACHE_WARMING_ON_STARTUP: 'true',
       CACHE_WARMING_STARTUP_DELAY: '200',
       WARMING_ROUTES: '1',
@@ -242,14 +250,19 @@ describe.skipIf(!hasRedis || !hasPostgres)('warming at start-up, through the rea
   it('listens at once, warms in the background after the delay, and serves the warmed answers from memory (on node:http)', async () => {
     // Ready before the run: the run starts 200 ms after listening.
     expect((await fetch(new URL('/health/live', server.url))).status).toBe(200);
+    if (persistedOnly === 'all') {
+      const refused = await graphql(server.url, ReferenceCountriesDocument.toString(), { operationName: 'ReferenceCountries' });
+      expect([refused.status, refused.body.errors[0].extensions.code]).toEqual([400, 'PERSISTED_QUERY_ONLY']);
+    }
     let run: typeof warmingRuns.$inferSelect | undefined;
-    for (let i = 0; i < 300 && run?.status !== 'success' && run?.status !== 'partial'; i++) {
+    for (let i = 0; i < 300 && run?.status !== 'success' && run?.status !== 'partial' && run?.status !== 'failed'; i++) {
       await sleep(100);
       [run] = await database.db.select().from(warmingRuns).where(eq(warmingRuns.trigger, 'startup'));
     }
     // No query log yet: 4 route replays and 3 reference lists.
     expect(run).toMatchObject({ status: 'success', keysWarmed: 7, errors: 0 });
-    const hit = await graphql(server.url, ReferenceCountriesDocument.toString(), { operationName: 'ReferenceCountries' });
+    const hit = await graphql(server.url, 'query' in ask ? ask.query : undefined, { operationName: 'ReferenceCountries', ...('extensions' in ask ? { extensions: ask.extensions } : {}) });
+    expect(hit.body.errors).toBeUndefined();
     expect(hit.body.extensions.cache).toMatchObject({ hit: true, tier: 'memory' });
   }, 40_000);
 });
