@@ -293,7 +293,8 @@ const flightDate = '2031-05-17';
 /** A viewer of its own per test: the suite shares one database. */
 const someone = () => `user-${randomUUID()}`;
 
-function aQuote(overrides: Partial<NewQuote> = {}): NewQuote {
+/** A stored quote's columns, as a test needs one: a flight on 2031-05-17, `overrides` on top. */
+export function aQuote(overrides: Partial<NewQuote> = {}): NewQuote {
   return {
     flightNumber: 'BA117',
     flightDate,

@@ -2,11 +2,11 @@ import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Cache } from '../../src/cache/create-cache.ts';
 import type { Gateway } from '../../src/gateway.ts';
-import { busProbe } from '../helpers/bus-probe.ts';
 import { hasRedis, redisUrl, sharedCache, uniquePrefix } from '../helpers/cache.ts';
 import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/databases.ts';
 import { graphql, testGateway } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
+import { removeSharedKeys } from '../helpers/contrail-server.ts';
 
 const airportName = 'query AirportName($iata: String!) { airport(iata: $iata) { name } }';
 
@@ -40,9 +40,7 @@ describe.skipIf(!hasRedis || !hasPostgres)('admin purges: only the cache’s own
     await staging?.close();
     await database?.close();
     // Every key containing the prefix: the planted ones, staging's and the tag times.
-    const probe = await busProbe(redisUrl!);
-    await probe.removeKeys(prefix);
-    await probe.close();
+    await removeSharedKeys(prefix);
   });
 
   async function rest(method: string, path: string, body: unknown) {

@@ -5,11 +5,11 @@ import type { Warmer, WarmRun } from '../../src/admin/warmer.ts';
 import { createPartner } from '../../src/auth/partner-keys.ts';
 import type { Cache } from '../../src/cache/create-cache.ts';
 import type { Gateway } from '../../src/gateway.ts';
-import { busProbe } from '../helpers/bus-probe.ts';
-import { hasRedis, redisUrl, sharedCache, uniquePrefix } from '../helpers/cache.ts';
+import { hasRedis, sharedCache, uniquePrefix } from '../helpers/cache.ts';
 import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/databases.ts';
 import { graphql, testGateway } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
+import { removeSharedKeys } from '../helpers/contrail-server.ts';
 
 const airportName = 'query AirportName($iata: String!) { airport(iata: $iata) { name } }';
 
@@ -50,9 +50,7 @@ describe.skipIf(!hasRedis || !hasPostgres)('the admin API', () => {
   afterAll(async () => {
     await cache?.close();
     await database?.close();
-    const probe = await busProbe(redisUrl!);
-    await probe.removeKeys(prefix);
-    await probe.close();
+    await removeSharedKeys(prefix);
   });
 
   async function rest(method: string, path: string, headers: Record<string, string>, body?: unknown) {

@@ -1,12 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
-import { removeSharedKeys } from '../helpers/contrail-server.ts';
-import { hasRedis, redisUrl, sleep, uniquePrefix } from '../helpers/cache.ts';
-import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
-import { graphql, testJwtSecret } from '../helpers/gateway.ts';
+import type { RunningServer } from '../../src/server.ts';
+import { removeSharedKeys, startTestServer } from '../helpers/contrail-server.ts';
+import { hasRedis, sleep, uniquePrefix } from '../helpers/cache.ts';
+import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/databases.ts';
+import { graphql } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 
 const today = new Date().toISOString().slice(0, 10);
@@ -63,20 +62,12 @@ describe.skipIf(!hasRedis || !hasPostgres)('a CDN in front: tag headers and the 
   beforeAll(async () => {
     database = await seededPostgres();
     receiver = await startReceiver();
-    const env = {
-      DATABASE_URL: database.url!,
-      REDIS_URL: redisUrl!,
-      CACHE_KEY_PREFIX: prefix,
-      JWT_SECRET: testJwtSecret,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BACKFILL_ON_START: 'off',
+    server = await startTestServer(database, prefix, {
       CDN_S_MAXAGE_FACTOR: '2',
       CDN_PURGE_URL: receiver.url,
       CDN_PURGE_TOKEN: 'purge-secret',
       CDN_PURGE_BATCH_MS: String(BATCH_MS),
-    };
-    server = await startServer(loadConfig(env), testLogger);
+    });
   }, 60_000);
   afterAll(async () => {
     await server?.close();

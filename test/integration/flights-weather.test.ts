@@ -3,13 +3,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { Cache } from '../../src/cache/create-cache.ts';
 import type { Entities } from '../../src/entities/create-entities.ts';
 import type { Gateway } from '../../src/gateway.ts';
-import { busProbe } from '../helpers/bus-probe.ts';
 import { advanceClock } from '../helpers/clock.ts';
-import { hasRedis, redisUrl, sharedCache, uniquePrefix } from '../helpers/cache.ts';
+import { hasRedis, sharedCache, uniquePrefix } from '../helpers/cache.ts';
 import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/databases.ts';
 import { graphql, testGateway } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/upstreams.ts';
+import { removeSharedKeys } from '../helpers/contrail-server.ts';
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -65,9 +65,7 @@ describe.skipIf(!hasRedis || !hasPostgres)('flights and weather from the upstrea
     await sandbox?.close();
     await cache?.close();
     await database?.close();
-    const probe = await busProbe(redisUrl!);
-    await probe.removeKeys(prefix);
-    await probe.close();
+    await removeSharedKeys(prefix);
   });
   beforeEach(() => sandbox.sandbox.stats.reset());
 
@@ -245,9 +243,7 @@ describe.skipIf(!hasRedis || !hasPostgres)('flights and weather from the upstrea
         expect(nothing.body.errors[0].message).not.toMatch(/sandbox|127\.0\.0\.1|access_key|at .*\.ts/);
       } finally {
         await coldCache.close();
-        const probe = await busProbe(redisUrl!);
-        await probe.removeKeys(coldPrefix);
-        await probe.close();
+        await removeSharedKeys(coldPrefix);
       }
     });
   });

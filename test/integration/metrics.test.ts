@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
-import { removeSharedKeys } from '../helpers/contrail-server.ts';
-import { hasRedis, redisUrl, uniquePrefix } from '../helpers/cache.ts';
-import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
-import { graphql, testJwtSecret } from '../helpers/gateway.ts';
+import type { RunningServer } from '../../src/server.ts';
+import { removeSharedKeys, startTestServer } from '../helpers/contrail-server.ts';
+import { hasRedis, uniquePrefix } from '../helpers/cache.ts';
+import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/databases.ts';
+import { graphql } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-the-test-0123456789';
@@ -34,20 +33,9 @@ describe.skipIf(!hasRedis || !hasPostgres)('GET /metrics after a scripted sequen
 
   beforeAll(async () => {
     database = await seededPostgres();
-    const env = {
-      DATABASE_URL: database.url!,
-      REDIS_URL: redisUrl!,
-      CACHE_KEY_PREFIX: prefix,
-      JWT_SECRET: testJwtSecret,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      BACKFILL_ON_START: 'off',
-      RATE_LIMIT_ENABLED: 'false',
-      METRICS_TOKEN,
-      CACHE_INVALIDATION_ACK_TIMEOUT_MS: '2000',
-    };
-    first = await startServer(loadConfig(env), testLogger);
-    second = await startServer(loadConfig(env), testLogger);
+    const env = { RATE_LIMIT_ENABLED: 'false', METRICS_TOKEN, CACHE_INVALIDATION_ACK_TIMEOUT_MS: '2000' };
+    first = await startTestServer(database, prefix, env);
+    second = await startTestServer(database, prefix, env);
   }, 60_000);
   afterAll(async () => {
     await first?.close();
@@ -147,21 +135,7 @@ describe.skipIf(!hasRedis || !hasPostgres)('GET /metrics after a scripted sequen
   });
 
   it("exposes the rate limiter's refusals, read when scraped", async () => {
-    const limited = await startServer(
-      loadConfig({
-        DATABASE_URL: database.url!,
-        REDIS_URL: redisUrl!,
-        CACHE_KEY_PREFIX: `${prefix}limited:`,
-        JWT_SECRET: testJwtSecret,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        BACKFILL_ON_START: 'off',
-        METRICS_TOKEN,
-        RATE_LIMIT_ANONYMOUS_PER_MINUTE: '12',
-        RATE_LIMIT_MISS_COST: '5',
-      }),
-      testLogger,
-    );
+    const limited = await startTestServer(database, `${prefix}limited:`, { METRICS_TOKEN, RATE_LIMIT_ANONYMOUS_PER_MINUTE: '12', RATE_LIMIT_MISS_COST: '5' });
     try {
       // A miss (5 points), then hits (1 each) until the 12 are spent, then two refused on arrival.
       const statuses: number[] = [];

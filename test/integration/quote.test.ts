@@ -8,12 +8,12 @@ import { ceilToCent } from '../../resolvers/pricing/premium.ts';
 import { createPartner, updatePartner } from '../../src/auth/partner-keys.ts';
 import type { Cache } from '../../src/cache/create-cache.ts';
 import type { Gateway } from '../../src/gateway.ts';
-import { busProbe } from '../helpers/bus-probe.ts';
-import { hasRedis, redisUrl, sharedCache, uniquePrefix } from '../helpers/cache.ts';
+import { hasRedis, sharedCache, uniquePrefix } from '../helpers/cache.ts';
 import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/databases.ts';
 import { graphql, testGateway } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/upstreams.ts';
+import { removeSharedKeys } from '../helpers/contrail-server.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -110,9 +110,7 @@ describe.skipIf(!hasRedis || !hasPostgres)('the anonymous quote', () => {
     await sandbox?.close();
     await cache?.close();
     await database?.close();
-    const probe = await busProbe(redisUrl!);
-    await probe.removeKeys(prefix);
-    await probe.close();
+    await removeSharedKeys(prefix);
   });
 
   const history: History = {

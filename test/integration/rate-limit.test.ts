@@ -12,12 +12,12 @@ import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/server.ts';
 import { defaultRateLimits, type RateLimit, type RateLimitOptions } from '../../src/rate-limit/create-rate-limit.ts';
 import { startRateLimit } from '../../src/rate-limit/start-rate-limit.ts';
-import { busProbe } from '../helpers/bus-probe.ts';
 import { hasRedis, redisUrl, sharedCache, sleep, uniquePrefix } from '../helpers/cache.ts';
 import { hasPostgres, seededPostgres, testLogger, type TestDatabase } from '../helpers/databases.ts';
 import { graphql, testAuthConfig, testGateway, type GraphQLResult } from '../helpers/gateway.ts';
 import { missingServer, ownRedis, type OwnedRedis } from '../helpers/servers.ts';
 import { bearer, token } from '../helpers/tokens.ts';
+import { removeSharedKeys } from '../helpers/contrail-server.ts';
 
 const airport = 'query Airport($iata: String!) { airport(iata: $iata) { iata name } }';
 const createQuote = 'mutation Create($input: QuoteInput!) { createQuote(input: $input) { id } }';
@@ -118,9 +118,7 @@ describe.skipIf(!hasRedis || !hasPostgres)('rate limits where cache hits cost le
   afterAll(async () => {
     for (const close of closers.reverse()) await close();
     await database?.close();
-    const probe = await busProbe(redisUrl!);
-    await probe.removeKeys(prefix);
-    await probe.close();
+    await removeSharedKeys(prefix);
   });
 
   it('gives a partner with 30 points per minute exactly 30 fast-path hits (1 point each), then a 429', async () => {

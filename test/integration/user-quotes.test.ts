@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { historicalFlightSegments } from '../../drizzle/schema/index.ts';
 import type { Cache } from '../../src/cache/create-cache.ts';
 import type { Gateway } from '../../src/gateway.ts';
-import { busProbe } from '../helpers/bus-probe.ts';
-import { hasRedis, redisUrl, sharedCache, uniquePrefix } from '../helpers/cache.ts';
+import { hasRedis, sharedCache, uniquePrefix } from '../helpers/cache.ts';
 import { hasPostgres, seededPostgres, type TestDatabase } from '../helpers/databases.ts';
 import { graphql, testGateway } from '../helpers/gateway.ts';
 import { bearer, token } from '../helpers/tokens.ts';
@@ -11,6 +10,7 @@ import { startTestSandbox, type TestSandbox } from '../helpers/upstreams.ts';
 import { advanceClock } from '../helpers/clock.ts';
 import { defaultPricing } from '../../resolvers/pricing/config.ts';
 import { soldCoverage } from '../../src/sql/quotes.ts';
+import { removeSharedKeys } from '../helpers/contrail-server.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -100,9 +100,7 @@ describe.skipIf(!hasRedis || !hasPostgres)("signed-in users' quotes", () => {
     await sandbox?.close();
     await cache?.close();
     await database?.close();
-    const probe = await busProbe(redisUrl!);
-    await probe.removeKeys(prefix);
-    await probe.close();
+    await removeSharedKeys(prefix);
   });
 
   let created: { id: string; status: string; validUntil: string; flight: { number: string; date: string } };

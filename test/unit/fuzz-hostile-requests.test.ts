@@ -24,6 +24,7 @@ import { kindOfKey, recordingChain, type RecordingChain } from '../helpers/fuzz-
 import { fuzzAudience, fuzzCredentials, fuzzUsers, type Credential } from '../helpers/fuzz-credentials.ts';
 import { fuzzRequests, type FuzzRequest } from '../helpers/fuzz-requests.ts';
 import { graphql, testAuthConfig, testGateway } from '../helpers/gateway.ts';
+import { aQuote } from '../helpers/quotes-rls-suite.ts';
 
 const seed = Number(process.env.FUZZ_SEED ?? 20_260_521);
 const scale = Number(process.env.FUZZ_RUNS ?? 10_000) / 10_000;
@@ -61,23 +62,6 @@ const counts = {
 };
 const bump = (record: Record<string, number>, key: string) => void (record[key] = (record[key] ?? 0) + 1);
 
-function quote(flightNumber: string) {
-  return {
-    flightNumber,
-    flightDate: '2031-05-17',
-    originIata: 'LHR',
-    destinationIata: 'JFK',
-    coverage: 250,
-    currency: 'EUR',
-    delayThresholdMinutes: 120,
-    premium: 14.6,
-    probability: 0.07,
-    riskScore: 9,
-    breakdown: { historical: { flights: 412 } },
-    validUntil: new Date(Date.now() + 3600_000),
-  };
-}
-
 beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
   console.log(`fuzz seed ${seed} (FUZZ_SEED=${seed} to replay); ${runs.inProcess} requests in-process, ${runs.http} over HTTP`);
@@ -85,7 +69,7 @@ beforeAll(async () => {
   credentials = await fuzzCredentials(database.db);
   for (const user of fuzzUsers) {
     for (const number of ['BA117', 'AF22']) {
-      const row = await asViewer(database.db, user, (tx) => insertQuote(tx, quote(number)));
+      const row = await asViewer(database.db, user, (tx) => insertQuote(tx, aQuote({ flightNumber: number })));
       owners.set(row.id, user);
     }
   }
