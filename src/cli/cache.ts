@@ -3,6 +3,7 @@ import { cachePostgresUrl } from '../db/cache-url.ts';
 import { SignJWT } from 'jose';
 import type { InsightsReport } from '../insights/report.ts';
 import { cliContext, withMigratedDatabase } from './context.ts';
+import { table } from './table.ts';
 
 /** Deletes expired entries and tag invalidations from the Postgres tier, `batch` rows a statement. */
 export async function prune(batch: number): Promise<void> {
@@ -71,10 +72,6 @@ async function adminToken(auth: { jwtSecret?: string; issuer?: string; audience?
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
 
-function table(rows: (string | number)[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
-  return rows.map((row) => row.map((cell, c) => String(cell).padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
-}
 
 /** The report as a person reads it: rates first, then where they could improve. */
 export function formatInsights(report: InsightsReport): string {

@@ -1,5 +1,6 @@
 import { createPartner, listPartners, PartnerError, revokePartner, rotatePartnerKey, updatePartner, type PartnerSettings } from '../auth/partner-keys.ts';
 import { withMigratedDatabase } from './context.ts';
+import { table } from './table.ts';
 
 /** Prints the new key alone on stdout (`KEY=$(contrail partner create acme)`); it is shown this once. */
 export async function create(name: string): Promise<void> {
@@ -38,8 +39,6 @@ export async function revoke(name: string): Promise<void> {
 export async function list(): Promise<void> {
   await withMigratedDatabase(async (database) => {
     const rows = (await listPartners(database.db)).map((p) => [p.name, p.keyPrefix, p.status, String(p.rateLimitPerMinute), String(p.commission), p.createdAt.toISOString()]);
-    const table = [['NAME', 'KEY PREFIX', 'STATUS', 'PER MINUTE', 'COMMISSION', 'CREATED'], ...rows];
-    const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-    for (const row of table) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
+    process.stdout.write(`${table([['NAME', 'KEY PREFIX', 'STATUS', 'PER MINUTE', 'COMMISSION', 'CREATED'], ...rows])}\n`);
   });
 }
